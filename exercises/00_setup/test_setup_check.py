@@ -1,0 +1,61 @@
+"""Public tests for lesson 00. Run: pytest exercises/00"""
+
+import pytest
+import torch
+
+from torchcamp.compare import assert_same, student_raises
+
+
+@pytest.mark.task("00.versions")
+def test_report_has_the_four_keys_with_their_types(student):
+    report = student.environment_report()
+    assert set(report) == {"torch", "cuda", "mps", "gpus"}
+    assert isinstance(report["torch"], str)
+    assert isinstance(report["cuda"], bool) and isinstance(report["mps"], bool)
+    assert isinstance(report["gpus"], int)
+
+
+@pytest.mark.task("00.versions")
+def test_report_names_the_installed_torch(student):
+    assert student.environment_report()["torch"] == torch.__version__
+
+
+@pytest.mark.task("00.choose_device")
+@pytest.mark.parametrize(
+    ("cuda", "mps", "expected"),
+    [(True, True, "cuda"), (True, False, "cuda"), (False, True, "mps"), (False, False, "cpu")],
+)
+def test_prefers_cuda_then_mps_then_cpu(student, cuda, mps, expected):
+    assert student.choose_device(cuda, mps) == expected
+
+
+@pytest.mark.task("00.choose_device")
+def test_override_wins(student):
+    assert student.choose_device(True, True, "cpu") == "cpu"
+
+
+@pytest.mark.task("00.choose_device")
+def test_unknown_override_is_refused(student):
+    with student_raises(ValueError):
+        student.choose_device(False, False, "gpu")
+
+
+@pytest.mark.task("00.default_device")
+def test_default_device_is_a_torch_device(student):
+    device = student.default_device()
+    assert isinstance(device, torch.device)
+    expected = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
+    assert device.type == expected
+
+
+@pytest.mark.task("00.smoke_test")
+def test_random_matrix_shape_and_range(student):
+    matrix = student.random_matrix_on("cpu", 0)
+    assert matrix.shape == (3, 3)
+    assert matrix.dtype == torch.float32
+    assert bool(((matrix >= 0) & (matrix < 1)).all())
+
+
+@pytest.mark.task("00.smoke_test")
+def test_same_seed_same_matrix(student):
+    assert_same(student.random_matrix_on("cpu", 7), student.random_matrix_on("cpu", 7))

@@ -1,0 +1,3 @@
+"""torchcamp: a self-grading PyTorch course."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,82 @@
+"""The `torchcamp` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from torchcamp.manifest import ManifestError, find_course_root, load_course
+
+
+def course_option(function):
+    return click.option(
+        "--course", "course_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="The course directory (holding course.toml). Default: the nearest one above the current directory.",
+    )(function)  # fmt: skip
+
+
+def open_course(course_dir: Path | None):
+    root = course_dir or find_course_root(Path.cwd())
+    if root is None:
+        raise click.UsageError("no course.toml here or above; pass --course DIR")
+    try:
+        return load_course(root)
+    except ManifestError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+@click.version_option(package_name="torchcamp")
+def main() -> None:
+    """torchcamp: a self-grading PyTorch course."""
+
+
+@main.command()
+@click.argument("submission", type=click.Path(path_type=Path))
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@click.option("--lesson", "lessons", multiple=True, help="Grade only this lesson (repeatable), e.g. --lesson 03.")
+@course_option
+def grade(submission: Path, json_path: Path | None, lessons: tuple[str, ...], course_dir: Path | None) -> None:
+    """Grade SUBMISSION: a directory laid out like exercises/, or a repository containing exercises/."""
+    from torchcamp.grading import GradingRunError, SubmissionError, grade as grade_submission
+    from torchcamp.report import print_grade, write_json
+
+    course = open_course(course_dir)
+    console = Console()
+    try:
+        with console.status(f"grading {submission} ..."):
+            result = grade_submission(course, submission, list(lessons) or None)
+    except SubmissionError as error:
+        raise click.ClickException(str(error)) from None
+    except GradingRunError as error:
+        console.print(f"[bold red]error:[/bold red] {error}")
+        sys.exit(3)
+    print_grade(result, console)
+    if json_path:
+        write_json(result, json_path)
+        console.print(f"wrote {json_path}")
+
+
+@main.command()
+@course_option
+def validate(course_dir: Path | None) -> None:
+    """Check course.toml and that every lesson has its exercise, solution and graders."""
+    course = open_course(course_dir)
+    problems = []
+    for lesson in course.lessons:
+        for part, needs in (("exercises", lesson.filename), ("solutions", lesson.filename), ("graders", None)):
+            folder = course.root / part / lesson.directory
+            if needs and not (folder / needs).is_file():
+                problems.append(f"{part}/{lesson.directory}/{needs} is missing")
+            elif not needs and not list(folder.glob("test_*.py")):
+                problems.append(f"{part}/{lesson.directory} has no test_*.py")
+    if problems:
+        raise click.ClickException("\n".join(problems))
+    click.echo(f"{course.course.title}: {len(course.lessons)} lessons, {len(course.tasks)} tasks, {course.max_score} points")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""What can go wrong with a student's code, as exceptions the plugin classifies.
+
+Each class maps to one task status in a grade: not_started, error, timeout or failed.
+"""
+
+from __future__ import annotations
+
+
+class StudentCodeProblem(Exception):
+    """Base of every problem raised on behalf of the student's code."""
+
+    status = "failed"
+
+
+class TaskNotStarted(StudentCodeProblem):
+    """The student's function still raises NotImplementedError (the stub's TODO)."""
+
+    status = "not_started"
+
+
+class StudentRaised(StudentCodeProblem):
+    """The student's code raised an exception; carries its type, message and traceback text."""
+
+    def __init__(self, type_name: str, message: str, traceback_text: str = "") -> None:
+        super().__init__(f"your code raised {type_name}: {message}" if message else f"your code raised {type_name}")
+        self.type_name = type_name
+        self.traceback_text = traceback_text
+
+
+class LessonImportError(StudentCodeProblem):
+    """The lesson's file is missing, not UTF-8, or fails to import."""
+
+    status = "error"
+
+
+class WorkerCrashed(StudentCodeProblem):
+    """The worker process running the student's code died (os._exit, a segfault, a kill)."""
+
+    status = "error"
+
+
+class WorkerTimeout(StudentCodeProblem):
+    """A call into the student's code ran past its deadline."""
+
+    status = "timeout"
+
+
+class NotPlainData(StudentCodeProblem):
+    """The student's code returned something that is not tensors, numbers, strings or containers of them."""

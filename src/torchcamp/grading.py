@@ -1,0 +1,170 @@
+"""Grade one submission: run the course's public tests and hidden graders against it.
+
+The grading pytest run is a child process with its own configuration: the course's
+plugin, no plugin auto-loading, no conftest.py, and an empty working directory, so
+nothing from the submission (a conftest, a pytest.ini, a module shadowing `torch`) is
+ever loaded by the grader. Student code itself runs only in worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from torchcamp.manifest import Course, Lesson
+from torchcamp.scoring import task_score, task_status
+
+
+class SubmissionError(ValueError):
+    """The submission cannot be graded at all (missing, empty, not a directory)."""
+
+
+class GradingRunError(RuntimeError):
+    """The grading pytest run itself failed (a broken grader, not the student's code)."""
+
+
+@dataclass
+class TaskResult:
+    id: str
+    title: str
+    score: float
+    max_score: int
+    status: str
+    message: str = ""
+
+
+@dataclass
+class LessonResult:
+    id: str
+    title: str
+    score: float
+    max_score: int
+    tasks: list[TaskResult] = field(default_factory=list)
+
+
+@dataclass
+class SubmissionResult:
+    submission: str
+    score: float
+    max_score: int
+    execution_time: float
+    lessons: list[LessonResult] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def lessons_directory(submission: Path) -> Path:
+    """A submission is a directory laid out like exercises/, or a repository containing exercises/."""
+    if not submission.exists():
+        raise SubmissionError(f"{submission}: no such file or directory")
+    if not submission.is_dir():
+        raise SubmissionError(f"{submission}: not a directory")
+    if (submission / "exercises").is_dir():
+        return submission / "exercises"
+    return submission
+
+
+def select_lessons(course: Course, lesson_ids: list[str] | None) -> list[Lesson]:
+    if not lesson_ids:
+        return list(course.lessons)
+    wanted = [lesson_id.zfill(2) for lesson_id in lesson_ids]
+    unknown = [lesson_id for lesson_id in wanted if lesson_id not in course.lessons_by_id]
+    if unknown:
+        raise SubmissionError(f"unknown lesson(s) {', '.join(unknown)}; course.toml has {', '.join(course.lessons_by_id)}")
+    return [lesson for lesson in course.lessons if lesson.id in wanted]
+
+
+def test_paths(course: Course, lesson: Lesson) -> list[str]:
+    public = sorted((course.root / "exercises" / lesson.directory).glob("test_*.py"))
+    hidden = sorted((course.root / "graders" / lesson.directory).glob("test_*.py"))
+    return [str(path) for path in public + hidden]
+
+
+def pytest_command(course: Course, submission: Path, paths: list[str], results: Path, config: Path) -> list[str]:
+    # -P: the working directory is not put on sys.path, so no file can shadow a module.
+    return [
+        sys.executable, "-P", "-m", "pytest", *paths,
+        "-c", str(config), "--rootdir", str(course.root), "--noconftest",
+        "-p", "torchcamp.plugin", "-p", "pytest_timeout", "-p", "no:cacheprovider",
+        "--import-mode=importlib", "-q", "--no-header", "-rN", "--tb=no",
+        "--torchcamp-course", str(course.root),
+        "--torchcamp-submission", str(submission),
+        "--torchcamp-results", str(results),
+    ]  # fmt: skip
+
+
+def run_graders(course: Course, submission: Path, lessons: list[Lesson]) -> list[dict]:
+    paths = [path for lesson in lessons for path in test_paths(course, lesson)]
+    if not paths:
+        return []
+    with tempfile.TemporaryDirectory(prefix="torchcamp-grade-") as scratch:
+        results = Path(scratch) / "results.json"
+        config = Path(scratch) / "pytest.ini"
+        config.write_text("[pytest]\n", encoding="utf-8")
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+        environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        completed = subprocess.run(
+            pytest_command(course, submission, paths, results, config),
+            cwd=scratch, env=environment, capture_output=True, text=True, errors="replace", check=False,
+        )
+        # pytest's exit codes: 0 all passed, 1 some failed; anything else means the run broke.
+        if completed.returncode not in (0, 1) or not results.exists():
+            output = (completed.stdout + completed.stderr)[-4000:]
+            raise GradingRunError(f"the grading run failed (pytest exit code {completed.returncode}):\n{output}")
+        return json.loads(results.read_text(encoding="utf-8"))
+
+
+def property_name(nodeid: str) -> str:
+    """'graders/03_autograd/test_autograd.py::test_leaves_input_alone[x]' -> 'leaves input alone'."""
+    name = nodeid.rsplit("::", 1)[-1].split("[", 1)[0]
+    return name.removeprefix("test_").replace("_", " ")
+
+
+def lesson_result(lesson: Lesson, outcomes: list[dict], missing_file: str | None) -> LessonResult:
+    result = LessonResult(lesson.id, lesson.title, 0.0, lesson.max_score)
+    for task in lesson.tasks:
+        mine = [outcome for outcome in outcomes if outcome["task"] == task.id]
+        if missing_file:
+            status, score, message = "error", 0.0, missing_file
+        elif not mine:
+            status, score, message = "error", 0.0, "no test ran for this task (a broken grader?)"
+        else:
+            status = task_status(outcome["status"] for outcome in mine)
+            score = task_score(task.points, ((outcome["weight"], outcome["status"]) for outcome in mine))
+            first_problem = next((outcome for outcome in mine if outcome["status"] != "passed"), None)
+            message = ""
+            if first_problem is not None:
+                message = f"{property_name(first_problem['nodeid'])}: {first_problem['message']}"
+        result.tasks.append(TaskResult(task.id, task.title, score, task.points, status, message))
+    result.score = round(sum(task.score for task in result.tasks), 2)
+    return result
+
+
+def grade(course: Course, submission: Path | str, lesson_ids: list[str] | None = None) -> SubmissionResult:
+    started = time.monotonic()
+    submission = Path(submission).resolve()
+    lessons_dir = lessons_directory(submission)
+    lessons = select_lessons(course, lesson_ids)
+    missing = {
+        lesson.id: f"{lesson.directory}/{lesson.filename} is missing from the submission"
+        for lesson in lessons
+        if not (lessons_dir / lesson.directory / lesson.filename).is_file()
+    }
+    if not any((lessons_dir / lesson.directory / lesson.filename).is_file() for lesson in course.lessons):
+        raise SubmissionError(f"{submission}: no lesson files found (expected e.g. {course.lessons[0].directory}/{course.lessons[0].filename})")
+    outcomes = run_graders(course, lessons_dir, [lesson for lesson in lessons if lesson.id not in missing])
+    results = [lesson_result(lesson, outcomes, missing.get(lesson.id)) for lesson in lessons]
+    return SubmissionResult(
+        submission=str(submission),
+        score=round(sum(lesson.score for lesson in results), 2),
+        max_score=sum(lesson.max_score for lesson in results),
+        execution_time=round(time.monotonic() - started, 2),
+        lessons=results,
+    )

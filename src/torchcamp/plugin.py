@@ -1,0 +1,303 @@
+"""The pytest plugin: task markers, the student/reference fixtures, hypothesis profiles,
+outcome classification (passed / failed / not_started / error / timeout), the student's
+task summary with hints, and the results file a grading run reads.
+
+Two modes, one test code:
+- student mode (`pytest exercises/03`): the lesson module is imported in-process;
+- grading mode (`--torchcamp-submission DIR`): it lives in a worker process (sandbox.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from torchcamp.errors import StudentCodeProblem
+from torchcamp.manifest import Course, Lesson, ManifestError, find_course_root, load_course
+from torchcamp.scoring import task_status
+
+SESSION = pytest.StashKey["GradingSession"]()
+OUTCOME = pytest.StashKey["TestOutcome"]()
+HINTS_SEEN = "torchcamp/failed-runs"
+MAX_MESSAGE_CHARS = 3000
+
+
+@dataclass
+class TestOutcome:
+    nodeid: str
+    task: str
+    weight: float
+    hidden: bool
+    status: str = "passed"
+    message: str = ""
+
+
+@dataclass
+class GradingSession:
+    course: Course
+    submission: Path | None  # None in student mode
+    students: dict[str, Any] = field(default_factory=dict)
+    references: dict[str, Any] = field(default_factory=dict)
+    outcomes: list[TestOutcome] = field(default_factory=list)
+
+    def lesson_file(self, lesson: Lesson) -> Path:
+        if self.submission is None:
+            return self.course.root / "exercises" / lesson.directory / lesson.filename
+        return self.submission / lesson.directory / lesson.filename
+
+    def student_for(self, lesson: Lesson) -> Any:
+        if lesson.id not in self.students:
+            if self.submission is None:
+                from torchcamp.local_student import LocalStudent
+
+                self.students[lesson.id] = LocalStudent(self.lesson_file(lesson))
+            else:
+                from torchcamp.sandbox import RemoteStudent, SandboxSettings
+
+                # One worker alive at a time keeps a grading run's memory bounded.
+                for other in self.students.values():
+                    other.close()
+                grading = self.course.grading
+                sandbox = SandboxSettings(grading.call_timeout_s, grading.worker_memory_mb, grading.worker_output_mb)
+                self.students[lesson.id] = RemoteStudent(self.lesson_file(lesson), sandbox)
+        return self.students[lesson.id]
+
+    def reference_for(self, lesson: Lesson) -> Any:
+        if lesson.id not in self.references:
+            path = self.course.root / "solutions" / lesson.directory / lesson.filename
+            if not path.is_file():
+                raise pytest.UsageError(f"{path} is missing: hidden graders need the reference solutions (teacher edition)")
+            from torchcamp.worker import import_module_from
+
+            self.references[lesson.id] = import_module_from(path, f"torchcamp_reference_{lesson.module}")
+        return self.references[lesson.id]
+
+    def close(self) -> None:
+        for student in self.students.values():
+            student.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("torchcamp")
+    group.addoption("--torchcamp-submission", metavar="DIR", help="grade the lesson files under DIR in worker processes")
+    group.addoption("--torchcamp-results", metavar="FILE", help="write every test's task and outcome to FILE as JSON")
+    group.addoption("--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)")
+
+
+def expand_lesson_shorthand(arg: str) -> str:
+    """`exercises/03` means `exercises/03_autograd`: lesson folders start with their id."""
+    path = Path(arg.split("::", 1)[0])
+    if path.exists() or not path.parent.is_dir() or not path.name.isdigit():
+        return arg
+    matches = [child for child in path.parent.iterdir() if child.is_dir() and child.name.startswith(path.name + "_")]
+    return str(matches[0]) + arg[len(str(path)):] if len(matches) == 1 else arg
+
+
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    args[:] = [expand_lesson_shorthand(arg) if not arg.startswith("-") else arg for arg in args]
+
+
+def register_hypothesis_profiles(course: Course) -> None:
+    # Both profiles are chosen explicitly, so hypothesis's automatic `ci` profile (when CI
+    # is set) never changes what a test does. Grading is derandomized and database-free:
+    # the same submission gets the same examples, anywhere.
+    common: dict[str, Any] = {
+        "deadline": None,
+        "print_blob": False,
+        "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    }
+    settings.register_profile("student", max_examples=course.grading.student_examples, database=None, **common)
+    settings.register_profile(
+        "grading", max_examples=course.grading.grading_examples, derandomize=True, database=None, **common
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "task(id, weight=1): the course task this test grades (see course.toml)")
+    explicit = config.getoption("torchcamp_course")
+    root = Path(explicit) if explicit else find_course_root(config.rootpath)
+    if root is None:
+        return  # not inside a course: the plugin stays out of the way
+    try:
+        course = load_course(root)
+    except ManifestError as error:
+        raise pytest.UsageError(str(error)) from None
+    submission = config.getoption("torchcamp_submission")
+    session = GradingSession(course, Path(submission).resolve() if submission else None)
+    config.stash[SESSION] = session
+    register_hypothesis_profiles(course)
+    settings.load_profile("grading" if submission else "student")
+    if config.getoption("timeout", None) is None:
+        grading = course.grading
+        config.option.timeout = grading.test_timeout_s if submission else grading.student_test_timeout_s
+
+
+def task_marker(item: pytest.Item) -> pytest.Mark | None:
+    return item.get_closest_marker("task")
+
+
+def is_course_test(session: GradingSession, item: pytest.Item) -> bool:
+    path = Path(str(item.path)).resolve()
+    return any(path.is_relative_to(session.course.root / part) for part in ("exercises", "graders"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    session = config.stash.get(SESSION, None)
+    if session is None:
+        return
+    problems = []
+    for item in items:
+        if not (session.submission or is_course_test(session, item)):
+            continue
+        marker = task_marker(item)
+        if marker is None or not marker.args:
+            problems.append(f"{item.nodeid}: no @pytest.mark.task('NN.name') marker")
+        elif marker.args[0] not in session.course.tasks:
+            problems.append(f"{item.nodeid}: task {marker.args[0]!r} is not in course.toml")
+    if problems:
+        raise pytest.UsageError("every lesson test must name a known task:\n  " + "\n  ".join(problems))
+
+
+def lesson_of(item: pytest.Item, session: GradingSession) -> Lesson:
+    marker = task_marker(item)
+    if marker is None:
+        raise pytest.UsageError(f"{item.nodeid} uses the student/reference fixture without a task marker")
+    return session.course.lesson_of_task(marker.args[0])
+
+
+@pytest.fixture
+def course(request: pytest.FixtureRequest) -> Course:
+    return request.config.stash[SESSION].course
+
+
+@pytest.fixture
+def student(request: pytest.FixtureRequest) -> Any:
+    """The student's lesson module: in-process in student mode, in a worker when grading."""
+    session = request.config.stash[SESSION]
+    proxy = session.student_for(lesson_of(request.node, session))
+    proxy.begin_test(request.node.nodeid)
+    return proxy
+
+
+@pytest.fixture
+def reference(request: pytest.FixtureRequest) -> Any:
+    """The reference solution, imported in the grader's own process."""
+    session = request.config.stash[SESSION]
+    return session.reference_for(lesson_of(request.node, session))
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+def classify(error: BaseException) -> str:
+    """Map an exception from a test to a task status; the most telling cause wins."""
+    statuses = []
+    for leaf in _leaves(error):
+        if isinstance(leaf, StudentCodeProblem):
+            statuses.append(leaf.status)
+        elif isinstance(leaf, NotImplementedError):
+            statuses.append("not_started")
+        elif "Timeout" in str(leaf).split("\n", 1)[0] and type(leaf).__name__ == "Failed":
+            statuses.append("timeout")  # pytest-timeout's failure
+        else:
+            statuses.append("failed")
+    for status in ("timeout", "error", "failed", "not_started"):
+        if status in statuses:
+            return status
+    return "failed"
+
+
+def describe(error: BaseException) -> str:
+    """The failure as a student reads it: the message, then hypothesis's smallest example."""
+    parts = []
+    for leaf in _leaves(error):
+        text = str(leaf).strip() or type(leaf).__name__
+        if not isinstance(leaf, (AssertionError, StudentCodeProblem)):
+            text = f"{type(leaf).__name__}: {text}"
+        parts.append(text)
+        parts.extend(note.strip() for note in getattr(leaf, "__notes__", []) if "Falsifying" in note or "=" in note)
+    return "\n".join(parts)[:MAX_MESSAGE_CHARS]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    report = yield
+    session = item.config.stash.get(SESSION, None)
+    marker = task_marker(item)
+    if session is None or marker is None:
+        return report
+    if OUTCOME not in item.stash:
+        hidden = Path(str(item.path)).resolve().is_relative_to(session.course.root / "graders")
+        item.stash[OUTCOME] = TestOutcome(item.nodeid, marker.args[0], float(marker.kwargs.get("weight", 1)), hidden)
+        session.outcomes.append(item.stash[OUTCOME])
+    outcome = item.stash[OUTCOME]
+    if report.failed and outcome.status == "passed":
+        error = call.excinfo.value if call.excinfo else None
+        if error is None:
+            outcome.status, outcome.message = "failed", str(report.longrepr)[:MAX_MESSAGE_CHARS]
+        else:
+            outcome.status = classify(error) if report.when == "call" else "error"
+            outcome.message = describe(error)
+        report.torchcamp_status = outcome.status  # type: ignore[attr-defined]
+    return report
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    if getattr(report, "torchcamp_status", None) == "not_started":
+        return "todo", "T", "TODO"
+    return None
+
+
+def summarize_tasks(outcomes: list[TestOutcome]) -> dict[str, str]:
+    by_task: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        by_task.setdefault(outcome.task, []).append(outcome.status)
+    return {task: task_status(statuses) for task, statuses in by_task.items()}
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    session = config.stash.get(SESSION, None)
+    if session is None or session.submission is not None or not session.outcomes:
+        return
+    summary = summarize_tasks(session.outcomes)
+    failed_runs: dict[str, int] = config.cache.get(HINTS_SEEN, {}) if config.cache else {}
+    write = terminalreporter.write_line
+    terminalreporter.section("torchcamp: your tasks")
+    labels = {"passed": ("done   ", "green"), "not_started": ("TODO   ", "yellow"), "failed": ("failing", "red"),
+              "error": ("error  ", "red"), "timeout": ("timeout", "red")}
+    for task_id, status in sorted(summary.items()):
+        task = session.course.tasks[task_id]
+        label, colour = labels[status]
+        write(f"  {label}  {task_id:<28} {task.title}", **{colour: True})
+        if status not in ("passed", "not_started"):
+            # One more hint each time the same task fails again, up to the last one.
+            seen = failed_runs.get(task_id, 0)
+            hint = task.hints[min(seen, len(task.hints) - 1)]
+            write(f"           hint {min(seen, len(task.hints) - 1) + 1}/{len(task.hints)}: {hint}", cyan=True)
+            failed_runs[task_id] = seen + 1
+        elif status == "passed":
+            failed_runs.pop(task_id, None)
+    done = sum(status == "passed" for status in summary.values())
+    write(f"  {done}/{len(summary)} tasks done", bold=True)
+    if config.cache:
+        config.cache.set(HINTS_SEEN, failed_runs)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    grading = session.config.stash.get(SESSION, None)
+    if grading is None:
+        return
+    grading.close()
+    results_path = session.config.getoption("torchcamp_results")
+    if results_path:
+        records = [outcome.__dict__ for outcome in grading.outcomes]
+        Path(results_path).write_text(json.dumps(records, indent=1), encoding="utf-8")

@@ -1,0 +1,37 @@
+"""The grade as a terminal table (rich) and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from torchcamp.grading import SubmissionResult
+
+STYLE = {"passed": "green", "not_started": "yellow", "failed": "red", "error": "bold red", "timeout": "magenta"}
+LABEL = {"passed": "passed", "not_started": "TODO", "failed": "failed", "error": "error", "timeout": "timeout"}
+
+
+def grade_table(result: SubmissionResult) -> Table:
+    table = Table(title=f"{result.submission}: {result.score:g} / {result.max_score}", title_justify="left")
+    table.add_column("task")
+    table.add_column("points", justify="right")
+    table.add_column("status")
+    table.add_column("why", overflow="fold", max_width=70)
+    for lesson in result.lessons:
+        table.add_row(f"[bold]{lesson.id} {lesson.title}[/bold]", f"[bold]{lesson.score:g}/{lesson.max_score}[/bold]", "", "")
+        for task in lesson.tasks:
+            why = task.message.splitlines()[0] if task.message and task.status != "not_started" else ""
+            style = STYLE[task.status]
+            table.add_row(f"  {task.id}", f"{task.score:g}/{task.max_score}", f"[{style}]{LABEL[task.status]}[/{style}]", why)
+    return table
+
+
+def print_grade(result: SubmissionResult, console: Console | None = None) -> None:
+    (console or Console()).print(grade_table(result))
+
+
+def write_json(result: SubmissionResult, path: Path) -> None:
+    path.write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,155 @@
+"""The worker: the only process that imports a student's code.
+
+It is forked from a server that has already imported torch (so a fresh worker costs
+milliseconds, not seconds), imports one lesson module, then answers requests from the
+grader over a pipe. Requests arrive pickled (the grader is trusted); answers leave as
+torch.save bytes or a JSON error, which the grader decodes without ever unpickling.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import pickle
+import resource
+import signal
+import sys
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from torchcamp import codec
+from torchcamp.errors import NotPlainData
+
+RESULT = b"R"
+ERROR = b"E"
+MAX_MESSAGE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    memory_mb: int | None  # address-space cap; None where CUDA needs far more address space
+    output_mb: int
+    output_path: str  # where the student's stdout/stderr go, so a flood cannot block a pipe
+
+
+def import_module_from(path: Path, name: str) -> ModuleType:
+    """Import PATH as module NAME, without touching sys.path."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def student_traceback(error: BaseException, student_file: str) -> str:
+    """The traceback lines that point into the student's file: where to look, nothing else."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == student_file]
+    lines = [f"  {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {frame.line}" for frame in frames]
+    return "\n".join(lines[-5:])
+
+
+def describe_error(error: BaseException, student_file: str, kind: str = "raised") -> bytes:
+    if isinstance(error, SyntaxError) and error.filename == student_file:
+        message = f"{error.msg} (line {error.lineno}): {(error.text or '').strip()}"
+    elif isinstance(error, SystemExit):
+        message = f"the code called sys.exit({error.code!r}); a lesson function must return instead"
+    else:
+        message = str(error)
+    payload = {
+        "kind": kind,
+        "type": type(error).__name__,
+        "message": message[:MAX_MESSAGE_CHARS],
+        "traceback": student_traceback(error, student_file)[:MAX_MESSAGE_CHARS],
+    }
+    return ERROR + json.dumps(payload).encode()
+
+
+def apply_limits(limits: WorkerLimits) -> None:
+    # Its own process group, so the grader can kill anything the code forks.
+    os.setpgrp()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    output_bytes = limits.output_mb << 20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
+    # Past the output cap a write fails with an OSError instead of killing the worker.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    if limits.memory_mb is not None:
+        cap = limits.memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    output = os.open(limits.output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(output)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+
+
+class Worker:
+    def __init__(self, module_path: str, module_name: str) -> None:
+        self.module_path = module_path
+        self.module_name = module_name
+        self.module: ModuleType | None = None
+        self.import_failure: bytes | None = None
+        self.probe_modules: dict[str, ModuleType] = {}
+
+    def load_student_module(self) -> None:
+        try:
+            self.module = import_module_from(Path(self.module_path), self.module_name)
+        except BaseException as error:  # noqa: BLE001 — anything at import time is the lesson's failure
+            self.import_failure = describe_error(error, self.module_path, kind="import")
+
+    def probe(self, probe_file: str, qualname: str) -> Any:
+        module = self.probe_modules.get(probe_file)
+        if module is None:
+            module = import_module_from(Path(probe_file), f"torchcamp_probe_{len(self.probe_modules)}")
+            self.probe_modules[probe_file] = module
+        target: Any = module
+        for part in qualname.split("."):
+            target = getattr(target, part)
+        return target
+
+    def answer(self, request: tuple) -> bytes:
+        if self.import_failure is not None:
+            return self.import_failure
+        operation = request[0]
+        try:
+            if operation == "call":
+                _, function_name, args, kwargs = request
+                function = getattr(self.module, function_name, None)
+                if function is None:
+                    raise AttributeError(f"{Path(self.module_path).name} has no {function_name!r}; was it renamed or deleted?")
+                result = function(*args, **kwargs)
+            elif operation == "probe":
+                _, probe_file, qualname, args, kwargs = request
+                result = self.probe(probe_file, qualname)(self.module, *args, **kwargs)
+            else:
+                raise ValueError(f"unknown request {operation!r}")
+        except BaseException as error:  # noqa: BLE001 — SystemExit too: a lesson function must not end the worker
+            return describe_error(error, self.module_path)
+        try:
+            return RESULT + codec.encode(result)
+        except NotPlainData as error:
+            return describe_error(error, self.module_path, kind="not_data")
+        except BaseException as error:  # noqa: BLE001
+            return describe_error(error, self.module_path, kind="not_data")
+
+
+def serve(connection: Connection, module_path: str, module_name: str, limits: WorkerLimits) -> None:
+    """Entry point of the worker process."""
+    apply_limits(limits)
+    worker = Worker(module_path, module_name)
+    worker.load_student_module()
+    connection.send_bytes(worker.import_failure or RESULT + codec.encode(None))
+    while True:
+        try:
+            request = pickle.loads(connection.recv_bytes())
+        except EOFError:
+            return
+        connection.send_bytes(worker.answer(request))
