@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from torchcamp.errors import StudentCodeProblem
 from torchcamp.manifest import Course, Lesson, ManifestError, find_course_root, load_course
@@ -40,7 +40,8 @@ class TestOutcome:
 @dataclass
 class GradingSession:
     course: Course
-    submission: Path | None  # None in student mode
+    submission: Path | None  # where lesson files come from; None: the course's own exercises/
+    in_process: bool = True  # student mode imports lesson files here; grading uses workers
     students: dict[str, Any] = field(default_factory=dict)
     references: dict[str, Any] = field(default_factory=dict)
     outcomes: list[TestOutcome] = field(default_factory=list)
@@ -52,7 +53,7 @@ class GradingSession:
 
     def student_for(self, lesson: Lesson) -> Any:
         if lesson.id not in self.students:
-            if self.submission is None:
+            if self.in_process:
                 from torchcamp.local_student import LocalStudent
 
                 self.students[lesson.id] = LocalStudent(self.lesson_file(lesson))
@@ -85,6 +86,10 @@ class GradingSession:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("torchcamp")
     group.addoption("--torchcamp-submission", metavar="DIR", help="grade the lesson files under DIR in worker processes")
+    group.addoption(
+        "--torchcamp-in-process", action="store_true",
+        help="import the submission's lesson files in this process (fast, for the course's own tests; no sandbox)",
+    )
     group.addoption("--torchcamp-results", metavar="FILE", help="write every test's task and outcome to FILE as JSON")
     group.addoption("--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)")
 
@@ -109,6 +114,8 @@ def register_hypothesis_profiles(course: Course) -> None:
     common: dict[str, Any] = {
         "deadline": None,
         "print_blob": False,
+        # No explain phase: its report names lines of the grader, not of the student's code.
+        "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
         "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
     }
     settings.register_profile("student", max_examples=course.grading.student_examples, database=None, **common)
@@ -129,13 +136,14 @@ def pytest_configure(config: pytest.Config) -> None:
     except ManifestError as error:
         raise pytest.UsageError(str(error)) from None
     submission = config.getoption("torchcamp_submission")
-    session = GradingSession(course, Path(submission).resolve() if submission else None)
+    in_process = not submission or config.getoption("torchcamp_in_process")
+    session = GradingSession(course, Path(submission).resolve() if submission else None, in_process)
     config.stash[SESSION] = session
     register_hypothesis_profiles(course)
-    settings.load_profile("grading" if submission else "student")
+    settings.load_profile("student" if in_process else "grading")
     if config.getoption("timeout", None) is None:
         grading = course.grading
-        config.option.timeout = grading.test_timeout_s if submission else grading.student_test_timeout_s
+        config.option.timeout = grading.student_test_timeout_s if in_process else grading.test_timeout_s
 
 
 def task_marker(item: pytest.Item) -> pytest.Mark | None:
@@ -224,8 +232,14 @@ def describe(error: BaseException) -> str:
         if not isinstance(leaf, (AssertionError, StudentCodeProblem)):
             text = f"{type(leaf).__name__}: {text}"
         parts.append(text)
-        parts.extend(note.strip() for note in getattr(leaf, "__notes__", []) if "Falsifying" in note or "=" in note)
-    return "\n".join(parts)[:MAX_MESSAGE_CHARS]
+        parts.extend(counterexample(note) for note in getattr(leaf, "__notes__", []) if "(" in note and "=" in note)
+    return "\n".join(part for part in parts if part)[:MAX_MESSAGE_CHARS]
+
+
+def counterexample(note: str) -> str:
+    """Hypothesis's 'Falsifying example: test_x(student=..., x=...)' minus the fixtures."""
+    lines = [line for line in note.strip().splitlines() if not line.strip().startswith(("student=", "reference="))]
+    return "smallest failing input: " + " ".join(line.strip() for line in lines[1:-1]).rstrip(",") if len(lines) > 2 else ""
 
 
 @pytest.hookimpl(wrapper=True)
@@ -266,7 +280,7 @@ def summarize_tasks(outcomes: list[TestOutcome]) -> dict[str, str]:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     session = config.stash.get(SESSION, None)
-    if session is None or session.submission is not None or not session.outcomes:
+    if session is None or not session.in_process or not session.outcomes:
         return
     summary = summarize_tasks(session.outcomes)
     failed_runs: dict[str, int] = config.cache.get(HINTS_SEEN, {}) if config.cache else {}

@@ -1,0 +1,58 @@
+"""Public tests for lesson 01. Run: pytest exercises/01"""
+
+import numpy as np
+import pytest
+import torch
+
+from torchcamp.compare import assert_same
+
+
+@pytest.mark.task("01.from_list")
+def test_matrix_from_nested_lists(student):
+    assert_same(student.tensor_from_rows([[1, 2, 3], [4, 5, 6]]), torch.tensor([[1, 2, 3], [4, 5, 6]]))
+
+
+@pytest.mark.task("01.from_list")
+def test_decimals_become_float32(student):
+    assert student.tensor_from_rows([1.5, 2.5]).dtype == torch.float32
+
+
+@pytest.mark.task("01.from_numpy")
+def test_numpy_values_and_dtype_survive(student):
+    array = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert_same(student.from_numpy_shared(array), torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64))
+
+
+@pytest.mark.task("01.filled")
+def test_zeros_and_ones(student):
+    zeros, ones = student.zeros_and_ones(3, 3)
+    assert_same(zeros, torch.zeros(3, 3))
+    assert_same(ones, torch.ones(3, 3))
+
+
+@pytest.mark.task("01.arange")
+def test_evens_below_ten(student):
+    assert_same(student.evens_below(10), torch.tensor([0, 2, 4, 6, 8]))
+
+
+@pytest.mark.task("01.uniform")
+def test_uniform_stays_in_range(student):
+    values = student.uniform_between((4, 4), -1.0, 1.0, 0)
+    assert values.shape == (4, 4)
+    assert bool(((values >= -1) & (values < 1)).all())
+
+
+@pytest.mark.task("01.seeded")
+def test_same_seed_same_numbers(student):
+    assert_same(student.seeded_normal((2, 3), 42), student.seeded_normal((2, 3), 42))
+
+
+@pytest.mark.task("01.seeded")
+def test_different_seeds_differ(student):
+    assert not torch.equal(student.seeded_normal((2, 3), 1), student.seeded_normal((2, 3), 2))
+
+
+@pytest.mark.task("01.describe")
+def test_describe_a_matrix(student):
+    info = student.describe(torch.zeros(2, 3))
+    assert_same(info, {"shape": (2, 3), "dtype": torch.float32, "ndim": 2, "numel": 6})
