@@ -7,7 +7,7 @@ the same torchcamp.errors classes, so one test file serves both transports.
 
 from __future__ import annotations
 
-import copy
+import pickle
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -47,7 +47,8 @@ class LocalStudent:
         return self._module
 
     def _invoke(self, function: Any, args: tuple, kwargs: dict) -> Any:
-        args, kwargs = copy.deepcopy((args, kwargs))
+        # Copied exactly as the worker transport copies them (pickle), so both modes agree.
+        args, kwargs = pickle.loads(pickle.dumps((args, kwargs)))
         try:
             result = function(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 — reported as the student's exception, with their traceback chained
