@@ -1,0 +1,57 @@
+"""Public tests for lesson 04. Run: pytest exercises/04"""
+
+import pytest
+import torch
+
+X = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
+Y = 2 * X
+
+
+def output_and_parameter_count(module, x):
+    """Probe: build the student's model and report what it computes."""
+    model = module.LineModel()
+    return model(x).detach(), sum(p.numel() for p in model.parameters())
+
+
+@pytest.mark.task("04.model")
+def test_model_maps_n_by_1_to_n_by_1(student):
+    output, parameters = student.run(output_and_parameter_count, X)
+    assert output.shape == (4, 1)
+    assert parameters == 2, f"a line has 2 parameters (weight and bias), your model has {parameters}"
+
+
+def loss_before_and_after_one_step(module, x, y):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(1, 1)
+    loss_fn, optimizer = module.make_training_tools(model, 0.01)
+    before = loss_fn(model(x), y)
+    optimizer.zero_grad()
+    before.backward()
+    optimizer.step()
+    return before.item(), loss_fn(model(x), y).item()
+
+
+@pytest.mark.task("04.tools")
+def test_tools_reduce_the_loss(student):
+    before, after = student.run(loss_before_and_after_one_step, X, Y)
+    assert after < before
+
+
+def losses_over_steps(module, x, y, steps):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(1, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    return [module.train_step(model, x, y, torch.nn.MSELoss(), optimizer) for _ in range(steps)]
+
+
+@pytest.mark.task("04.train_step")
+def test_steps_return_a_falling_float_loss(student):
+    losses = student.run(losses_over_steps, X, Y, 5)
+    assert all(isinstance(loss, float) for loss in losses), "train_step should return loss.item(), a float"
+    assert losses[-1] < losses[0]
+
+
+@pytest.mark.task("04.fit")
+def test_recovers_y_equals_two_x(student):
+    weight, bias = student.fit_line(X, Y)
+    assert abs(weight - 2) < 0.05 and abs(bias) < 0.1, f"got y = {weight:.3f} x + {bias:.3f}"
