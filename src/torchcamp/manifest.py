@@ -79,7 +79,7 @@ class Grading(_Strict):
     worker_memory_mb: Annotated[int, Field(ge=3584)] = 8192
     worker_output_mb: Annotated[int, Field(gt=0)] = 16
     student_examples: Annotated[int, Field(gt=0)] = 10
-    grading_examples: Annotated[int, Field(gt=0)] = 40
+    grading_examples: Annotated[int, Field(gt=0)] = 30
 
 
 class CourseInfo(_Strict):

@@ -141,6 +141,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION] = session
     register_hypothesis_profiles(course)
     settings.load_profile("student" if in_process else "grading")
+    if not in_process:
+        from torchcamp.sandbox import warm_up
+
+        warm_up()
     if config.getoption("timeout", None) is None:
         grading = course.grading
         config.option.timeout = grading.student_test_timeout_s if in_process else grading.test_timeout_s
@@ -283,7 +287,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if session is None or not session.in_process or not session.outcomes:
         return
     summary = summarize_tasks(session.outcomes)
-    failed_runs: dict[str, int] = config.cache.get(HINTS_SEEN, {}) if config.cache else {}
+    cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
+    failed_runs: dict[str, int] = cache.get(HINTS_SEEN, {}) if cache else {}
     write = terminalreporter.write_line
     terminalreporter.section("torchcamp: your tasks")
     labels = {"passed": ("done   ", "green"), "not_started": ("TODO   ", "yellow"), "failed": ("failing", "red"),
@@ -302,8 +307,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             failed_runs.pop(task_id, None)
     done = sum(status == "passed" for status in summary.values())
     write(f"  {done}/{len(summary)} tasks done", bold=True)
-    if config.cache:
-        config.cache.set(HINTS_SEEN, failed_runs)
+    if cache:
+        cache.set(HINTS_SEEN, failed_runs)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 import signal
+import sys
 import tempfile
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -42,11 +47,34 @@ class SandboxSettings:
     output_mb: int
 
 
+@contextmanager
+def main_module_hidden() -> Iterator[None]:
+    """Start workers without multiprocessing re-running the grader's __main__ in them.
+
+    multiprocessing re-imports the parent's main script in every child (for pickled
+    functions defined there). Workers need nothing from it, and re-running pytest's or
+    the CLI's main costs time and runs grader code where student code lives.
+    """
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 @cache
 def forkserver_context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["torch", "torchcamp.worker"])
+    # torch._dynamo is imported by the first optimizer a lesson builds (~1 s): pay it once here.
+    context.set_forkserver_preload(["torch", "torch._dynamo", "torchcamp.worker"])
     return context
+
+
+def warm_up() -> None:
+    """Start the fork server now, so its `import torch` overlaps with test collection."""
+    forkserver_context()
+    multiprocessing.forkserver.ensure_running()
 
 
 def describe_exit(exitcode: int | None) -> str:
@@ -138,7 +166,8 @@ class RemoteStudent:
         process = context.Process(
             target=worker.serve, args=(theirs, str(self._module_path), module_name, limits), daemon=True
         )
-        process.start()
+        with main_module_hidden():
+            process.start()
         theirs.close()
         self._process, self._connection = process, ours
         try:
