@@ -38,8 +38,11 @@ def main() -> None:
 @click.argument("submission", type=click.Path(path_type=Path))
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @click.option("--lesson", "lessons", multiple=True, help="Grade only this lesson (repeatable), e.g. --lesson 03.")
+@click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds one call into student code may take (default: course.toml).")
 @course_option
-def grade(submission: Path, json_path: Path | None, lessons: tuple[str, ...], course_dir: Path | None) -> None:
+def grade(
+    submission: Path, json_path: Path | None, lessons: tuple[str, ...], call_timeout: float | None, course_dir: Path | None
+) -> None:
     """Grade SUBMISSION: a directory laid out like exercises/, or a repository containing exercises/."""
     from torchcamp.grading import GradingRunError, SubmissionError, grade as grade_submission
     from torchcamp.report import print_grade, write_json
@@ -48,7 +51,7 @@ def grade(submission: Path, json_path: Path | None, lessons: tuple[str, ...], co
     console = Console()
     try:
         with console.status(f"grading {submission} ..."):
-            result = grade_submission(course, submission, list(lessons) or None)
+            result = grade_submission(course, submission, list(lessons) or None, call_timeout)
     except SubmissionError as error:
         raise click.ClickException(str(error)) from None
     except GradingRunError as error:

@@ -87,7 +87,9 @@ def test_paths(course: Course, lesson: Lesson) -> list[str]:
     return [str(path) for path in public + hidden]
 
 
-def pytest_command(course: Course, submission: Path, paths: list[str], results: Path, config: Path) -> list[str]:
+def pytest_command(
+    course: Course, submission: Path, paths: list[str], results: Path, config: Path, call_timeout_s: float | None
+) -> list[str]:
     # -P: the working directory is not put on sys.path, so no file can shadow a module.
     return [
         sys.executable, "-P", "-m", "pytest", *paths,
@@ -97,10 +99,11 @@ def pytest_command(course: Course, submission: Path, paths: list[str], results: 
         "--torchcamp-course", str(course.root),
         "--torchcamp-submission", str(submission),
         "--torchcamp-results", str(results),
+        *(["--torchcamp-call-timeout", str(call_timeout_s)] if call_timeout_s else []),
     ]  # fmt: skip
 
 
-def run_graders(course: Course, submission: Path, lessons: list[Lesson]) -> list[dict]:
+def run_graders(course: Course, submission: Path, lessons: list[Lesson], call_timeout_s: float | None = None) -> list[dict]:
     paths = [path for lesson in lessons for path in test_paths(course, lesson)]
     if not paths:
         return []
@@ -111,7 +114,7 @@ def run_graders(course: Course, submission: Path, lessons: list[Lesson]) -> list
         environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
         environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         completed = subprocess.run(
-            pytest_command(course, submission, paths, results, config),
+            pytest_command(course, submission, paths, results, config, call_timeout_s),
             cwd=scratch, env=environment, capture_output=True, text=True, errors="replace", check=False,
         )
         # pytest's exit codes: 0 all passed, 1 some failed; anything else means the run broke.
@@ -147,7 +150,9 @@ def lesson_result(lesson: Lesson, outcomes: list[dict], missing_file: str | None
     return result
 
 
-def grade(course: Course, submission: Path | str, lesson_ids: list[str] | None = None) -> SubmissionResult:
+def grade(
+    course: Course, submission: Path | str, lesson_ids: list[str] | None = None, call_timeout_s: float | None = None
+) -> SubmissionResult:
     started = time.monotonic()
     submission = Path(submission).resolve()
     lessons_dir = lessons_directory(submission)
@@ -159,7 +164,8 @@ def grade(course: Course, submission: Path | str, lesson_ids: list[str] | None =
     }
     if not any((lessons_dir / lesson.directory / lesson.filename).is_file() for lesson in course.lessons):
         raise SubmissionError(f"{submission}: no lesson files found (expected e.g. {course.lessons[0].directory}/{course.lessons[0].filename})")
-    outcomes = run_graders(course, lessons_dir, [lesson for lesson in lessons if lesson.id not in missing])
+    to_run = [lesson for lesson in lessons if lesson.id not in missing]
+    outcomes = run_graders(course, lessons_dir, to_run, call_timeout_s)
     results = [lesson_result(lesson, outcomes, missing.get(lesson.id)) for lesson in lessons]
     return SubmissionResult(
         submission=str(submission),

@@ -42,6 +42,7 @@ class GradingSession:
     course: Course
     submission: Path | None  # where lesson files come from; None: the course's own exercises/
     in_process: bool = True  # student mode imports lesson files here; grading uses workers
+    call_timeout_s: float = 10.0
     students: dict[str, Any] = field(default_factory=dict)
     references: dict[str, Any] = field(default_factory=dict)
     outcomes: list[TestOutcome] = field(default_factory=list)
@@ -64,7 +65,7 @@ class GradingSession:
                 for other in self.students.values():
                     other.close()
                 grading = self.course.grading
-                sandbox = SandboxSettings(grading.call_timeout_s, grading.worker_memory_mb, grading.worker_output_mb)
+                sandbox = SandboxSettings(self.call_timeout_s, grading.worker_memory_mb, grading.worker_output_mb)
                 self.students[lesson.id] = RemoteStudent(self.lesson_file(lesson), sandbox)
         return self.students[lesson.id]
 
@@ -91,6 +92,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="import the submission's lesson files in this process (fast, for the course's own tests; no sandbox)",
     )
     group.addoption("--torchcamp-results", metavar="FILE", help="write every test's task and outcome to FILE as JSON")
+    group.addoption("--torchcamp-call-timeout", type=float, metavar="S", help="override course.toml's call_timeout_s")
     group.addoption("--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)")
 
 
@@ -137,7 +139,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     submission = config.getoption("torchcamp_submission")
     in_process = not submission or config.getoption("torchcamp_in_process")
-    session = GradingSession(course, Path(submission).resolve() if submission else None, in_process)
+    call_timeout = config.getoption("torchcamp_call_timeout") or course.grading.call_timeout_s
+    session = GradingSession(course, Path(submission).resolve() if submission else None, in_process, call_timeout)
     config.stash[SESSION] = session
     register_hypothesis_profiles(course)
     settings.load_profile("student" if in_process else "grading")

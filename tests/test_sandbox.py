@@ -1,0 +1,190 @@
+"""The worker boundary: whatever the student's code does, the grader survives and says why."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from torchcamp.errors import LessonImportError, NotPlainData, StudentRaised, TaskNotStarted, WorkerCrashed, WorkerTimeout
+from torchcamp.sandbox import RemoteStudent, SandboxSettings
+
+SETTINGS = SandboxSettings(call_timeout_s=3, memory_mb=4096, output_mb=1)
+
+
+@pytest.fixture
+def lesson(tmp_path):
+    students = []
+
+    def load(source: str, settings: SandboxSettings = SETTINGS) -> RemoteStudent:
+        path = tmp_path / f"lesson_{len(students)}.py"
+        path.write_text(textwrap.dedent(source), encoding="utf-8")
+        student = RemoteStudent(path, settings)
+        student.begin_test("test-1")
+        students.append(student)
+        return student
+
+    yield load
+    for student in students:
+        student.close()
+
+
+def echo(module, value):
+    """A probe: runs in the worker, hands data back."""
+    return module.double(value)
+
+
+def test_results_come_back_as_data(lesson):
+    student = lesson("def double(x):\n    return x * 2\n")
+    assert torch.equal(student.double(torch.arange(3)), torch.tensor([0, 2, 4]))
+    assert student.run(echo, 21) == 42
+
+
+def test_todo_is_told_apart_from_an_error(lesson):
+    student = lesson("""
+        def todo():
+            raise NotImplementedError("TODO 01.x")
+        def broken():
+            return 1 / 0
+    """)
+    with pytest.raises(TaskNotStarted):
+        student.todo()
+    with pytest.raises(StudentRaised, match="ZeroDivisionError") as raised:
+        student.broken()
+    assert "line 5, in broken" in raised.value.traceback_text
+
+
+def test_lookalike_objects_are_refused(lesson):
+    student = lesson("""
+        import torch
+        class AlwaysEqual:
+            def __eq__(self, other):
+                return True
+        class Sneaky(torch.Tensor):
+            pass
+        def lookalike():
+            return AlwaysEqual()
+        def subclass():
+            return torch.zeros(2).as_subclass(Sneaky)
+    """)
+    with pytest.raises(NotPlainData, match="AlwaysEqual"):
+        student.lookalike()
+    with pytest.raises(NotPlainData, match="Sneaky"):
+        student.subclass()
+
+
+def test_a_hang_times_out_restarts_and_is_not_retried_forever(lesson):
+    student = lesson("""
+        def hang():
+            while True:
+                pass
+        def fine():
+            return 1
+    """, SandboxSettings(call_timeout_s=1, memory_mb=4096, output_mb=1))
+    with pytest.raises(WorkerTimeout, match="timed out after 1 s while running hang"):
+        student.hang()
+    with pytest.raises(WorkerTimeout):  # the same test is poisoned: no second wait
+        student.fine()
+    student.begin_test("test-2")
+    assert student.fine() == 1  # a fresh worker for the next test
+    with pytest.raises(WorkerTimeout):
+        student.hang()
+    student.begin_test("test-3")
+    started = time.monotonic()
+    with pytest.raises(WorkerTimeout, match="timed out 2 times already"):
+        student.hang()
+    assert time.monotonic() - started < 0.5
+
+
+def test_exit_in_a_function_is_a_crash_not_a_grader_failure(lesson):
+    student = lesson("""
+        import os, sys
+        def leave():
+            os._exit(3)
+        def polite_exit():
+            sys.exit(0)
+        def fine():
+            return 2
+    """)
+    with pytest.raises(WorkerCrashed, match="exited with status 3"):
+        student.leave()
+    student.begin_test("test-2")
+    with pytest.raises(StudentRaised, match="sys.exit"):
+        student.polite_exit()
+    assert student.fine() == 2
+
+
+def test_unbounded_allocation_fails_the_call_only(lesson):
+    student = lesson("""
+        def hog():
+            blocks = []
+            while True:
+                blocks.append(bytearray(50 * 2**20))
+        def fine():
+            return 3
+    """)
+    with pytest.raises((StudentRaised, WorkerCrashed), match="MemoryError|memory"):
+        student.hog()
+    student.begin_test("test-2")
+    assert student.fine() == 3
+
+
+def test_flooding_stdout_neither_blocks_nor_fills_the_disk(lesson):
+    student = lesson("""
+        def flood():
+            while True:
+                print("x" * 10_000)
+    """)
+    with pytest.raises(StudentRaised, match="OSError|File too large"):
+        student.flood()
+
+
+def test_forked_children_die_with_the_worker(lesson):
+    student = lesson("""
+        import os, time
+        def spawn():
+            pid = os.fork()
+            if pid == 0:
+                time.sleep(1000)
+                os._exit(0)
+            return pid
+    """)
+    child = student.spawn()
+    student.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        state = Path(f"/proc/{child}/stat")
+        if not state.exists() or state.read_text().split(")")[-1].split()[0] == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, 9)
+        pytest.fail("a process forked by student code outlived its worker")
+
+
+def test_import_failures_are_reported_once_per_lesson(lesson):
+    student = lesson("def f(:\n    pass\n")
+    with pytest.raises(LessonImportError, match="SyntaxError") as first:
+        student.f()
+    student.begin_test("test-2")
+    with pytest.raises(LessonImportError) as second:
+        student.f()
+    assert first.value is second.value
+
+
+def test_patching_torch_in_the_worker_changes_nothing_here(lesson):
+    student = lesson("""
+        import torch
+        torch.equal = lambda a, b: True
+        torch.testing.assert_close = lambda *args, **kwargs: None
+        def wrong():
+            return torch.zeros(2)
+    """)
+    result = student.wrong()
+    assert not torch.equal(result, torch.ones(2))
+    with pytest.raises(AssertionError):
+        torch.testing.assert_close(result, torch.ones(2))
