@@ -10,7 +10,7 @@ import pytest
 
 from torchcamp.manifest import Course, load_course
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -54,8 +54,3 @@ def make_submission(tmp_path: Path, course: Course) -> Callable[..., Path]:
         return submission
 
     return build
-
-
-def solution_source(course: Course, lesson_id: str) -> str:
-    lesson = course.lesson(lesson_id)
-    return (ROOT / "solutions" / lesson.directory / lesson.filename).read_text(encoding="utf-8")
