@@ -130,12 +130,27 @@ def property_name(nodeid: str) -> str:
     return name.removeprefix("test_").replace("_", " ")
 
 
-def lesson_result(lesson: Lesson, outcomes: list[dict], missing_file: str | None) -> LessonResult:
+def lesson_file_problem(lessons_dir: Path, lesson: Lesson) -> str | None:
+    """Why a lesson file cannot be graded at all (missing, not UTF-8), or None."""
+    relative = f"{lesson.directory}/{lesson.filename}"
+    path = lessons_dir / relative
+    if not path.is_file():
+        return f"{relative} is missing from the submission"
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return f"{relative} is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
+    return None
+
+
+def lesson_result(lesson: Lesson, outcomes: list[dict], file_problem: str | None) -> LessonResult:
     result = LessonResult(lesson.id, lesson.title, 0.0, lesson.max_score)
     for task in lesson.tasks:
         mine = [outcome for outcome in outcomes if outcome["task"] == task.id]
-        if missing_file:
-            status, score, message = "error", 0.0, missing_file
+        if file_problem:
+            status, score, message = "error", 0.0, file_problem
         elif not mine:
             status, score, message = "error", 0.0, "no test ran for this task (a broken grader?)"
         else:
@@ -157,16 +172,16 @@ def grade(
     submission = Path(submission).resolve()
     lessons_dir = lessons_directory(submission)
     lessons = select_lessons(course, lesson_ids)
-    missing = {
-        lesson.id: f"{lesson.directory}/{lesson.filename} is missing from the submission"
+    unreadable = {
+        lesson.id: problem
         for lesson in lessons
-        if not (lessons_dir / lesson.directory / lesson.filename).is_file()
+        if (problem := lesson_file_problem(lessons_dir, lesson)) is not None
     }
     if not any((lessons_dir / lesson.directory / lesson.filename).is_file() for lesson in course.lessons):
         raise SubmissionError(f"{submission}: no lesson files found (expected e.g. {course.lessons[0].directory}/{course.lessons[0].filename})")
-    to_run = [lesson for lesson in lessons if lesson.id not in missing]
+    to_run = [lesson for lesson in lessons if lesson.id not in unreadable]
     outcomes = run_graders(course, lessons_dir, to_run, call_timeout_s)
-    results = [lesson_result(lesson, outcomes, missing.get(lesson.id)) for lesson in lessons]
+    results = [lesson_result(lesson, outcomes, unreadable.get(lesson.id)) for lesson in lessons]
     return SubmissionResult(
         submission=str(submission),
         score=round(sum(lesson.score for lesson in results), 2),
