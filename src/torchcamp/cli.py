@@ -39,9 +39,15 @@ def main() -> None:
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
 @click.option("--lesson", "lessons", multiple=True, help="Grade only this lesson (repeatable), e.g. --lesson 03.")
 @click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds one call into student code may take (default: course.toml).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pytest processes grading lessons side by side (default: 2 on 2+ cores).")
 @course_option
 def grade(
-    submission: Path, json_path: Path | None, lessons: tuple[str, ...], call_timeout: float | None, course_dir: Path | None
+    submission: Path,
+    json_path: Path | None,
+    lessons: tuple[str, ...],
+    call_timeout: float | None,
+    jobs: int | None,
+    course_dir: Path | None,
 ) -> None:
     """Grade SUBMISSION: a directory laid out like exercises/, or a repository containing exercises/."""
     from torchcamp.grading import GradingRunError, SubmissionError, grade as grade_submission
@@ -51,7 +57,7 @@ def grade(
     console = Console()
     try:
         with console.status(f"grading {submission} ..."):
-            result = grade_submission(course, submission, list(lessons) or None, call_timeout)
+            result = grade_submission(course, submission, list(lessons) or None, call_timeout, jobs)
     except SubmissionError as error:
         raise click.ClickException(str(error)) from None
     except GradingRunError as error:
