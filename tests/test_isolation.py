@@ -1,6 +1,6 @@
 """One lesson's broken file costs only that lesson's points, and the grader says why."""
 
-from torchcamp.grading import grade
+from torchcamp.grading import GradingOptions, grade
 
 SYNTAX_ERROR = "def elementwise_product(a, b)\n    return a * b\n"
 LOOPS_AT_IMPORT = "while True:\n    pass\n"
@@ -9,7 +9,7 @@ EXITS_AT_IMPORT = "import os\nos._exit(0)\n"
 
 def test_broken_lessons_cost_only_their_own_points(course, make_submission):
     submission = make_submission({"02": SYNTAX_ERROR, "03": LOOPS_AT_IMPORT, "04": EXITS_AT_IMPORT})
-    result = grade(course, submission, call_timeout_s=2)
+    result = grade(course, submission, options=GradingOptions(call_timeout_s=2))
     lessons = {lesson.id: lesson for lesson in result.lessons}
 
     for full in ("00", "01"):

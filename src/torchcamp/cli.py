@@ -40,6 +40,10 @@ def main() -> None:
 @click.option("--lesson", "lessons", multiple=True, help="Grade only this lesson (repeatable), e.g. --lesson 03.")
 @click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds one call into student code may take (default: course.toml).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pytest processes grading lessons side by side (default: 2 on 2+ cores).")
+@click.option("--dataset", type=click.Choice(["mnist", "fashion-mnist", "digits-sample"]), help="Final task's dataset (default: course.toml).")
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), help="Where `torchcamp data` put the datasets.")
+@click.option("--device", help="Final task's device: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available).")
+@click.option("--artifacts", type=click.Path(file_okay=False, path_type=Path), help="Write the final task's loss curve and confusion matrix (PNG) here.")
 @course_option
 def grade(
     submission: Path,
@@ -47,23 +51,33 @@ def grade(
     lessons: tuple[str, ...],
     call_timeout: float | None,
     jobs: int | None,
+    dataset: str | None,
+    data_root: Path | None,
+    device: str | None,
+    artifacts: Path | None,
     course_dir: Path | None,
 ) -> None:
     """Grade SUBMISSION: a directory laid out like exercises/, or a repository containing exercises/."""
-    from torchcamp.grading import GradingRunError, SubmissionError, grade as grade_submission
+    from torchcamp.grading import GradingOptions, GradingRunError, SubmissionError, grade as grade_submission
     from torchcamp.report import print_grade, write_json
 
     course = open_course(course_dir)
     console = Console()
     try:
         with console.status(f"grading {submission} ..."):
-            result = grade_submission(course, submission, list(lessons) or None, call_timeout, jobs)
+            options = GradingOptions(call_timeout, jobs, dataset, data_root, device)
+            result = grade_submission(course, submission, list(lessons) or None, options)
     except SubmissionError as error:
         raise click.ClickException(str(error)) from None
     except GradingRunError as error:
         console.print(f"[bold red]error:[/bold red] {error}")
         sys.exit(3)
     print_grade(result, console)
+    if artifacts and result.final:
+        from torchcamp.final_report import write_final_artifacts
+
+        for path in write_final_artifacts(result.final, artifacts):
+            console.print(f"wrote {path}")
     if json_path:
         write_json(result, json_path)
         console.print(f"wrote {json_path}")

@@ -258,3 +258,16 @@ def load_idx_tensors(data_root: Path, name: str, train: bool) -> tuple:
     pixels = torch.frombuffer(bytearray(images[16:]), dtype=torch.uint8).reshape(count, rows, cols)
     targets = torch.frombuffer(bytearray(labels[8:]), dtype=torch.uint8).to(torch.int64)
     return pixels, targets
+
+
+def write_mnist_like(root: Path, train: tuple, test: tuple, class_name: str = "MNIST") -> Path:
+    """Write (images uint8 N×28×28, labels) pairs as IDX files torchvision can read from ROOT.
+
+    For tests that need a dataset on disk but no real data: any counts are accepted.
+    """
+    folder = root / class_name / "raw"
+    for prefix, (images, labels) in (("train", train), ("t10k", test)):
+        pixels = [bytes(image.flatten().tolist()) for image in images]
+        write_atomically(folder / f"{prefix}-images-idx3-ubyte", idx_images(pixels))
+        write_atomically(folder / f"{prefix}-labels-idx1-ubyte", idx_labels([int(label) for label in labels]))
+    return root

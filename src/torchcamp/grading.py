@@ -55,6 +55,17 @@ class SubmissionResult:
     max_score: int
     execution_time: float
     lessons: list[LessonResult] = field(default_factory=list)
+    # The final task's run: dataset, device, seconds, accuracy, losses, confusion matrix.
+    final: dict | None = None
+
+
+@dataclass(frozen=True)
+class GradingOptions:
+    call_timeout_s: float | None = None  # default: course.toml
+    jobs: int | None = None  # pytest processes side by side; default: 2 on 2+ cores
+    dataset: str | None = None  # final task; default: course.toml's default_dataset
+    data_root: Path | None = None  # final task; default: $TORCHCAMP_DATA or COURSE/data
+    device: str | None = None  # final task; default: $TORCHCAMP_DEVICE, else cuda when available
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -88,7 +99,7 @@ def test_paths(course: Course, lesson: Lesson) -> list[str]:
 
 
 def pytest_command(
-    course: Course, submission: Path, paths: list[str], results: Path, config: Path, call_timeout_s: float | None
+    course: Course, submission: Path, paths: list[str], results: Path, config: Path, options: GradingOptions
 ) -> list[str]:
     # -P: the working directory is not put on sys.path, so no file can shadow a module.
     return [
@@ -99,20 +110,21 @@ def pytest_command(
         "--torchcamp-course", str(course.root),
         "--torchcamp-submission", str(submission),
         "--torchcamp-results", str(results),
-        *(["--torchcamp-call-timeout", str(call_timeout_s)] if call_timeout_s else []),
+        *(["--torchcamp-call-timeout", str(options.call_timeout_s)] if options.call_timeout_s else []),
+        *(["--torchcamp-dataset", options.dataset] if options.dataset else []),
+        *(["--torchcamp-data-root", str(Path(options.data_root).resolve())] if options.data_root else []),
+        *(["--torchcamp-device", options.device] if options.device else []),
     ]  # fmt: skip
 
 
-def run_graders(
-    course: Course, submission: Path, lessons: list[Lesson], call_timeout_s: float | None = None, jobs: int = 1
-) -> list[dict]:
+def run_graders(course: Course, submission: Path, lessons: list[Lesson], options: GradingOptions) -> tuple[list[dict], dict | None]:
     """Run the graders of LESSONS against SUBMISSION in JOBS concurrent pytest processes.
 
     Each process has its own worker and takes a contiguous run of lessons. On two cores
     two processes finish a whole course sooner, because a call into a worker keeps one
     side waiting while the other (de)serializes.
     """
-    jobs = max(1, min(jobs, len(lessons)))
+    jobs = max(1, min(options.jobs or default_jobs(), len(lessons)))
     groups = [lessons[index * len(lessons) // jobs : (index + 1) * len(lessons) // jobs] for index in range(jobs)]
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -127,11 +139,12 @@ def run_graders(
             results = Path(scratch) / f"results-{number}.json"
             log = (Path(scratch) / f"pytest-{number}.log").open("w+", encoding="utf-8", errors="replace")
             process = subprocess.Popen(
-                pytest_command(course, submission, paths, results, config, call_timeout_s),
+                pytest_command(course, submission, paths, results, config, options),
                 cwd=scratch, env=environment, stdout=log, stderr=subprocess.STDOUT,
             )
             runs.append((process, results, log))
         outcomes: list[dict] = []
+        final = None
         for process, results, log in runs:
             returncode = process.wait()
             # pytest's exit codes: 0 all passed, 1 some failed; anything else means the run broke.
@@ -140,8 +153,10 @@ def run_graders(
                 output = log.read()[-4000:]
                 raise GradingRunError(f"the grading run failed (pytest exit code {returncode}):\n{output}")
             log.close()
-            outcomes.extend(json.loads(results.read_text(encoding="utf-8")))
-        return outcomes
+            records = json.loads(results.read_text(encoding="utf-8"))
+            outcomes.extend(records["tests"])
+            final = final or records["final"]
+        return outcomes, final
 
 
 def property_name(nodeid: str) -> str:
@@ -190,11 +205,7 @@ def default_jobs() -> int:
 
 
 def grade(
-    course: Course,
-    submission: Path | str,
-    lesson_ids: list[str] | None = None,
-    call_timeout_s: float | None = None,
-    jobs: int | None = None,
+    course: Course, submission: Path | str, lesson_ids: list[str] | None = None, options: GradingOptions | None = None
 ) -> SubmissionResult:
     started = time.monotonic()
     submission = Path(submission).resolve()
@@ -208,7 +219,7 @@ def grade(
     if not any((lessons_dir / lesson.directory / lesson.filename).is_file() for lesson in course.lessons):
         raise SubmissionError(f"{submission}: no lesson files found (expected e.g. {course.lessons[0].directory}/{course.lessons[0].filename})")
     to_run = [lesson for lesson in lessons if lesson.id not in unreadable]
-    outcomes = run_graders(course, lessons_dir, to_run, call_timeout_s, default_jobs() if jobs is None else jobs)
+    outcomes, final = run_graders(course, lessons_dir, to_run, options or GradingOptions())
     results = [lesson_result(lesson, outcomes, unreadable.get(lesson.id)) for lesson in lessons]
     return SubmissionResult(
         submission=str(submission),
@@ -216,4 +227,5 @@ def grade(
         max_score=sum(lesson.max_score for lesson in results),
         execution_time=round(time.monotonic() - started, 2),
         lessons=results,
+        final=final,
     )

@@ -82,6 +82,39 @@ class Grading(_Strict):
     grading_examples: Annotated[int, Field(gt=0)] = 30
 
 
+class FinalDataset(_Strict):
+    """Accuracy tiers (percent, ascending, one per tier task) and time budgets per device."""
+
+    tiers: Annotated[list[Annotated[float, Field(gt=0, le=100)]], Field(min_length=1)]
+    budget_s: dict[str, Annotated[float, Field(gt=0)]]
+    measured: str = ""  # the runs that justify the tiers, in words
+
+    @field_validator("tiers")
+    @classmethod
+    def _ascending(cls, tiers: list[float]) -> list[float]:
+        if tiers != sorted(tiers):
+            raise ValueError("tiers must go up: the first is the easiest")
+        return tiers
+
+
+class Final(_Strict):
+    """The final task: a whole training script graded by test accuracy."""
+
+    lesson: Annotated[str, Field(pattern=r"^\d\d$")]
+    tier_tasks: Annotated[list[str], Field(min_length=1)]
+    default_dataset: str
+    datasets: dict[str, FinalDataset]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Final:
+        if self.default_dataset not in self.datasets:
+            raise ValueError(f"default_dataset {self.default_dataset!r} has no entry under final.datasets")
+        for name, dataset in self.datasets.items():
+            if len(dataset.tiers) != len(self.tier_tasks):
+                raise ValueError(f"final.datasets.{name} has {len(dataset.tiers)} tiers for {len(self.tier_tasks)} tier tasks")
+        return self
+
+
 class CourseInfo(_Strict):
     name: Annotated[str, Field(min_length=1)]
     title: Annotated[str, Field(min_length=1)]
@@ -93,6 +126,7 @@ class Course(_Strict):
     course: CourseInfo
     grading: Grading = Grading()
     lessons: Annotated[list[Lesson], Field(min_length=1)]
+    final: Final | None = None
     # Where course.toml was read from; exercises/, solutions/, graders/ sit beside it.
     root: Path = Field(default=Path("."), exclude=True)
 
@@ -110,6 +144,11 @@ class Course(_Strict):
             if lesson.id in seen:
                 raise ValueError(f"lesson id {lesson.id!r} appears twice")
             seen.add(lesson.id)
+        if self.final is not None:
+            tasks = {task.id for lesson in self.lessons for task in lesson.tasks}
+            unknown = [task for task in self.final.tier_tasks if task not in tasks]
+            if unknown:
+                raise ValueError(f"final.tier_tasks names unknown tasks {unknown}")
         return self
 
     @cached_property

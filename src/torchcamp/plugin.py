@@ -10,6 +10,7 @@ Two modes, one test code:
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,8 @@ class GradingSession:
     students: dict[str, Any] = field(default_factory=dict)
     references: dict[str, Any] = field(default_factory=dict)
     outcomes: list[TestOutcome] = field(default_factory=list)
+    final_run: dict | None = None  # what the final task's training produced, for feedback
+    final_device: str = "cpu"
 
     def lesson_file(self, lesson: Lesson) -> Path:
         if self.submission is None:
@@ -65,7 +68,11 @@ class GradingSession:
                 for other in self.students.values():
                     other.close()
                 grading = self.course.grading
-                sandbox = SandboxSettings(self.call_timeout_s, grading.worker_memory_mb, grading.worker_output_mb)
+                # CUDA maps far more address space than any sane cap: bound the final task's
+                # worker by its deadline instead when it trains on a GPU.
+                on_gpu = self.course.final is not None and lesson.id == self.course.final.lesson and self.final_device.startswith("cuda")
+                memory = None if on_gpu else grading.worker_memory_mb
+                sandbox = SandboxSettings(self.call_timeout_s, memory, grading.worker_output_mb)
                 self.students[lesson.id] = RemoteStudent(self.lesson_file(lesson), sandbox)
         return self.students[lesson.id]
 
@@ -93,6 +100,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--torchcamp-results", metavar="FILE", help="write every test's task and outcome to FILE as JSON")
     group.addoption("--torchcamp-call-timeout", type=float, metavar="S", help="override course.toml's call_timeout_s")
+    group.addoption("--torchcamp-dataset", metavar="NAME", help="final task: mnist, fashion-mnist or digits-sample")
+    group.addoption("--torchcamp-data-root", metavar="DIR", help="final task: where `torchcamp data` put the datasets")
+    group.addoption("--torchcamp-device", metavar="DEVICE", help="final task: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)")
     group.addoption("--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)")
 
 
@@ -142,6 +152,7 @@ def pytest_configure(config: pytest.Config) -> None:
     call_timeout = config.getoption("torchcamp_call_timeout") or course.grading.call_timeout_s
     session = GradingSession(course, Path(submission).resolve() if submission else None, in_process, call_timeout)
     config.stash[SESSION] = session
+    session.final_device = config.getoption("torchcamp_device") or os.environ.get("TORCHCAMP_DEVICE") or ""
     register_hypothesis_profiles(course)
     settings.load_profile("student" if in_process else "grading")
     if not in_process:
@@ -205,6 +216,61 @@ def reference(request: pytest.FixtureRequest) -> Any:
     """The reference solution, imported in the grader's own process."""
     session = request.config.stash[SESSION]
     return session.reference_for(lesson_of(request.node, session))
+
+
+@dataclass(frozen=True)
+class FinalTaskSettings:
+    dataset: str
+    dataset_root: Path  # pass as root= to the dataset's torchvision class
+    data_root: Path
+    device: str
+    budget_s: float
+    tiers: list[float]
+    tier_tasks: list[str]
+
+
+@pytest.fixture(scope="session")
+def final_task(request: pytest.FixtureRequest) -> FinalTaskSettings:
+    """Dataset, device, time budget and accuracy tiers of the final task for this run."""
+    from torchcamp.data import dataset_root, default_data_root, is_ready
+
+    config = request.config
+    session = config.stash[SESSION]
+    final = session.course.final
+    if final is None:
+        raise pytest.UsageError("course.toml has no [final] section")
+    dataset = config.getoption("torchcamp_dataset") or final.default_dataset
+    if dataset not in final.datasets:
+        raise pytest.UsageError(f"no tiers for dataset {dataset!r} in course.toml (known: {', '.join(final.datasets)})")
+    root_option = config.getoption("torchcamp_data_root")
+    data_root = Path(root_option) if root_option else default_data_root(session.course.root)
+    if not is_ready(data_root, dataset):
+        from torchcamp.data import ways_to_get
+
+        pytest.fail(ways_to_get(dataset, data_root, f"not found under {data_root}"), pytrace=False)
+    device = session.final_device
+    if not device:
+        import torch
+
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+        session.final_device = device
+    budgets = final.datasets[dataset].budget_s
+    kind = device.split(":")[0]
+    if kind not in budgets:
+        raise pytest.UsageError(f"no time budget for device {kind!r} under final.datasets.{dataset}.budget_s")
+    return FinalTaskSettings(dataset, dataset_root(data_root, dataset), data_root, device, budgets[kind],
+                             final.datasets[dataset].tiers, final.tier_tasks)
+
+
+@pytest.fixture
+def record_final(request: pytest.FixtureRequest) -> Any:
+    """Keep what the final task's training produced (accuracy, losses, confusion matrix) for feedback."""
+    session = request.config.stash[SESSION]
+
+    def record(run: dict) -> None:
+        session.final_run = run
+
+    return record
 
 
 def _leaves(error: BaseException) -> list[BaseException]:
@@ -321,5 +387,5 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     grading.close()
     results_path = session.config.getoption("torchcamp_results")
     if results_path:
-        records = [outcome.__dict__ for outcome in grading.outcomes]
+        records = {"tests": [outcome.__dict__ for outcome in grading.outcomes], "final": grading.final_run}
         Path(results_path).write_text(json.dumps(records, indent=1), encoding="utf-8")

@@ -136,10 +136,14 @@ class RemoteStudent:
 
     def run(self, probe: Any, *args: Any, **kwargs: Any) -> Any:
         """Run a grader's probe(module, *args) in the worker; only its data comes back."""
+        return self.run_with_deadline(self._settings.call_timeout_s, probe, *args, **kwargs)
+
+    def run_with_deadline(self, timeout_s: float, probe: Any, *args: Any, **kwargs: Any) -> Any:
+        """run(), with its own deadline: for a probe that trains for minutes."""
         probe_file = str(Path(probe.__code__.co_filename).resolve())
         target = f"{probe_file}:{probe.__qualname__}"
         request = ("probe", probe_file, probe.__qualname__, args, kwargs)
-        return self._request(request, target=target, during=f"running {probe.__name__}")
+        return self._request(request, target=target, during=f"running {probe.__name__}", timeout_s=timeout_s)
 
     def begin_test(self, test_id: str) -> None:
         """A failure that poisoned the previous test must not leak into the next one."""
@@ -201,8 +205,8 @@ class RemoteStudent:
             return ""
         return f"\nlast output of your code:\n{tail}" if tail else ""
 
-    def _receive(self, during: str) -> Any:
-        timeout = self._settings.call_timeout_s
+    def _receive(self, during: str, timeout_s: float | None = None) -> Any:
+        timeout = timeout_s or self._settings.call_timeout_s
         try:
             ready = self._connection.poll(timeout)
         except (EOFError, OSError):
@@ -231,7 +235,7 @@ class RemoteStudent:
             raise NotPlainData("the worker sent an answer in an unknown format")
         return codec.decode(payload[1:])
 
-    def _request(self, request: tuple, target: str, during: str) -> Any:
+    def _request(self, request: tuple, target: str, during: str, timeout_s: float | None = None) -> Any:
         if self._import_problem is not None:
             raise self._import_problem
         if self._test_problem is not None:
@@ -243,7 +247,7 @@ class RemoteStudent:
             self._start()
         try:
             self._connection.send_bytes(pickle.dumps(request))
-            return self._receive(during)
+            return self._receive(during, timeout_s)
         except WorkerTimeout as problem:
             self._hangs[target] = self._hangs.get(target, 0) + 1
             self._test_problem = problem

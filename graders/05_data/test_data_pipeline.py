@@ -1,0 +1,73 @@
+"""Hidden graders for lesson 05."""
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from torchcamp.compare import assert_same
+from torchcamp.data import write_mnist_like
+from torchcamp.strategies import int_tensors, seeds, shapes
+
+pixel_images = int_tensors(st.just((28, 28)), low=0, high=255, dtype=torch.uint8)
+
+
+def transformed(module, pixels):
+    from PIL import Image
+
+    return module.make_transform()(Image.fromarray(pixels.numpy()))
+
+
+@pytest.mark.task("05.transform")
+@given(pixels=pixel_images)
+def test_transform_matches_reference(student, reference, pixels):
+    assert_same(student.run(transformed, pixels), transformed(reference, pixels), rtol=1e-5, atol=1e-5)
+
+
+def items(module, root, train, indices):
+    dataset = module.mnist_dataset(root, train)
+    return len(dataset), [dataset[index] for index in indices]
+
+
+@pytest.mark.task("05.dataset")
+@settings(max_examples=5)
+@given(seed=seeds, train=st.booleans())
+def test_items_match_reference(student, reference, tmp_path_factory, seed, train):
+    generator = torch.Generator().manual_seed(seed)
+    images = torch.randint(0, 256, (7, 28, 28), generator=generator, dtype=torch.uint8)
+    labels = torch.randint(0, 10, (7,), generator=generator).tolist()
+    root = str(write_mnist_like(tmp_path_factory.mktemp("mnist"), (images[:4], labels[:4]), (images[4:], labels[4:])))
+    indices = [0, 1, 2] if train else [0, 2]
+    assert_same(student.run(items, root, train, indices), items(reference, root, train, indices), rtol=1e-5, atol=1e-5)
+
+
+def order_of(module, n, batch_size, shuffle, seed):
+    loader = module.make_loader(torch.utils.data.TensorDataset(torch.arange(n)), batch_size, shuffle, seed)
+    return [batch for (batch,) in loader]
+
+
+@pytest.mark.task("05.loader")
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 16), shuffle=st.booleans(), seed=seeds)
+def test_order_matches_reference(student, reference, n, batch_size, shuffle, seed):
+    assert_same(student.run(order_of, n, batch_size, shuffle, seed), order_of(reference, n, batch_size, shuffle, seed),
+                f"your batches (n={n}, batch_size={batch_size}, shuffle={shuffle})")
+
+
+def global_stream_after_loading(module, seed):
+    torch.manual_seed(7)
+    order_of(module, 10, 3, True, seed)
+    return torch.rand(3)
+
+
+@pytest.mark.task("05.loader")
+@given(seed=seeds)
+def test_shuffling_leaves_global_randomness_alone(student, seed):
+    torch.manual_seed(7)
+    untouched = torch.rand(3)
+    assert_same(student.run(global_stream_after_loading, seed), untouched, "the global random stream after shuffling")
+
+
+@pytest.mark.task("05.stats")
+@given(images=int_tensors(shapes(1, 3, 2, 12), low=0, high=255, dtype=torch.uint8))
+def test_stats_match_reference(student, reference, images):
+    assert_same(student.mean_and_std(images), reference.mean_and_std(images), rtol=1e-4, atol=1e-5)

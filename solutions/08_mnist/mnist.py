@@ -1,0 +1,72 @@
+"""Lesson 08 — reference solution: the whole MNIST training script."""
+
+import time
+
+import torch
+from torch import nn
+from torchvision import datasets
+
+DATASETS = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST, "digits-sample": datasets.MNIST}
+MEAN, STD = 0.1307, 0.3081
+
+
+class Net(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.linear1 = nn.Linear(28 * 28, 128)
+        self.relu = nn.ReLU()
+        self.linear2 = nn.Linear(128, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear2(self.relu(self.linear1(self.flatten(x))))
+
+
+def load_training_split(data_root: str, dataset: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """All training images, normalized once up front: ~7x faster per epoch than a
+    per-sample ToTensor + Normalize pipeline, and the same numbers."""
+    split = DATASETS[dataset](data_root, train=True, download=False)
+    images = (split.data.float() / 255 - MEAN) / STD
+    return images.unsqueeze(1), split.targets
+
+
+def train(data_root: str, dataset: str, device: str, time_budget_s: float, epochs: int = 10, seed: int = 0) -> dict:
+    started = time.monotonic()
+    torch.manual_seed(seed)
+    images, labels = (tensor.to(device) for tensor in load_training_split(data_root, dataset))
+    model = Net().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    criterion = nn.CrossEntropyLoss()
+    order = torch.Generator().manual_seed(seed)
+    losses = []
+    for epoch in range(epochs):
+        epoch_started = time.monotonic()
+        model.train()
+        total = 0.0
+        for batch in torch.randperm(len(labels), generator=order).split(64):
+            batch = batch.to(device)
+            optimizer.zero_grad()
+            loss = criterion(model(images[batch]), labels[batch])
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(batch)
+        losses.append(total / len(labels))
+        print(f"epoch {epoch + 1}/{epochs}: loss {losses[-1]:.4f}", flush=True)
+        # Stop early rather than overrun the budget: one more epoch must still fit.
+        elapsed = time.monotonic() - started
+        if elapsed + (time.monotonic() - epoch_started) > time_budget_s:
+            break
+    state = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
+    return {"state_dict": state, "losses": losses}
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Train the MNIST MLP.")
+    parser.add_argument("--data-root", default="data")
+    parser.add_argument("--dataset", default="mnist", choices=sorted(DATASETS))
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--budget", type=float, default=300.0)
+    arguments = parser.parse_args()
+    train(arguments.data_root, arguments.dataset, arguments.device, arguments.budget)
