@@ -11,7 +11,7 @@ setup: $(STAMP)
 # Re-installs only when the package metadata changes: running setup twice is a no-op.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[teacher]'
 	touch $(STAMP)
 
 demo: setup

@@ -58,6 +58,9 @@ class SubmissionResult:
     # The final task's run: dataset, device, seconds, accuracy, losses, confusion matrix.
     final: dict | None = None
 
+    def to_json(self) -> dict:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class GradingOptions:
