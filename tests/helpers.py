@@ -5,6 +5,23 @@ from pathlib import Path
 from torchcamp.manifest import Course
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"  # filled by `make data`
+
+
+def require_dataset(name: str) -> Path:
+    """DATA, when NAME is prepared there; otherwise skip (or fail in CI, which must have it)."""
+    import os
+
+    import pytest
+
+    from torchcamp.data import is_ready
+
+    if not is_ready(DATA, name):
+        message = f"{name} is not prepared under {DATA}: run `make data`"
+        if os.environ.get("TORCHCAMP_REQUIRE_DATA"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return DATA
 
 
 def solution_source(course: Course, lesson_id: str) -> str:

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from helpers import ROOT
+from helpers import ROOT, require_dataset
 
 TORCHCAMP = [sys.executable, "-m", "torchcamp.cli"]
 
@@ -19,7 +19,8 @@ def grade_json(tmp_path, target, *options):
 
 
 def test_reference_solutions_get_full_points(tmp_path, course):
-    result, table = grade_json(tmp_path, "solutions")
+    data = require_dataset("digits-sample")
+    result, table = grade_json(tmp_path, "solutions", "--dataset", "digits-sample", "--data-root", str(data))
     assert result["max_score"] == course.max_score
     assert result["score"] == result["max_score"], [
         (task["id"], task["message"]) for lesson in result["lessons"] for task in lesson["tasks"] if task["status"] != "passed"
@@ -28,7 +29,8 @@ def test_reference_solutions_get_full_points(tmp_path, course):
 
 
 def test_untouched_stubs_get_nothing_and_read_as_todo(tmp_path, course):
-    result, _ = grade_json(tmp_path, "exercises")
+    data = require_dataset("digits-sample")
+    result, _ = grade_json(tmp_path, "exercises", "--dataset", "digits-sample", "--data-root", str(data))
     tasks = [task for lesson in result["lessons"] for task in lesson["tasks"]]
     assert len(tasks) == len(course.tasks)
     assert result["score"] == 0

@@ -1,6 +1,5 @@
 """Hidden graders for the final task: train in the worker, measure on the test split here."""
 
-import re
 import time
 from unittest import mock
 
@@ -8,19 +7,8 @@ import pytest
 import torch
 
 from torchcamp.data import load_idx_tensors, write_mnist_like
-from torchcamp.errors import StudentRaised
 
-CUDA_ERROR = re.compile(r"CUDA|cuda|NVIDIA driver|nvidia", re.IGNORECASE)
 _runs: dict[tuple, object] = {}  # one training run per (dataset, device), shared by the tier tests
-
-
-def diagnose(error: StudentRaised, device: str) -> Exception:
-    if not device.startswith("cuda") and CUDA_ERROR.search(str(error)):
-        return AssertionError(
-            f"your code uses CUDA, but it was given device={device!r} on a machine without CUDA "
-            f"({error}). Never type 'cuda' yourself: move the model and every batch with .to(device)."
-        )
-    return error
 
 
 def train_and_time(module, root, dataset, device, budget_s):
@@ -64,8 +52,6 @@ def final_run(student, reference, final_task, record_final) -> dict:
             del run["state_dict"]
             record_final(run)
             _runs[key] = run
-        except StudentRaised as error:
-            _runs[key] = diagnose(error, final_task.device)
         except Exception as error:  # noqa: BLE001 — a timeout or crash fails every tier the same way
             _runs[key] = error
     outcome = _runs[key]
@@ -103,10 +89,7 @@ def test_runs_on_the_device_it_is_given(student, tmp_path):
     images = torch.randint(0, 256, (80, 28, 28), generator=generator, dtype=torch.uint8)
     labels = torch.randint(0, 10, (80,), generator=generator)
     root = str(write_mnist_like(tmp_path, (images[:64], labels[:64]), (images[64:], labels[64:])))
-    try:
-        keys, epochs = student.run_with_deadline(60, short_run_on, root, "cpu")
-    except StudentRaised as error:
-        raise diagnose(error, "cpu") from None
+    keys, epochs = student.run_with_deadline(60, short_run_on, root, "cpu")
     assert keys == ["linear1.bias", "linear1.weight", "linear2.bias", "linear2.weight"]
     assert epochs == 2
 

@@ -5,6 +5,28 @@ Each class maps to one task status in a grade: not_started, error, timeout or fa
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
+CUDA_ERROR = re.compile(r"CUDA|NVIDIA driver|cuda", re.IGNORECASE)
+
+
+@cache
+def cuda_present() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def explain(message: str) -> str:
+    """Say plainly what a CUDA error on a machine without CUDA means."""
+    if CUDA_ERROR.search(message) and not cuda_present():
+        return (
+            "your code uses CUDA, but this machine has none: never type 'cuda' yourself, "
+            f"move the model and every batch with .to(device) using the device you were given ({message})"
+        )
+    return message
+
 
 class StudentCodeProblem(Exception):
     """Base of every problem raised on behalf of the student's code."""
@@ -22,6 +44,7 @@ class StudentRaised(StudentCodeProblem):
     """The student's code raised an exception; carries its type, message and traceback text."""
 
     def __init__(self, type_name: str, message: str, traceback_text: str = "") -> None:
+        message = explain(message)
         super().__init__(f"your code raised {type_name}: {message}" if message else f"your code raised {type_name}")
         self.type_name = type_name
         self.traceback_text = traceback_text
