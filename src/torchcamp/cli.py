@@ -104,16 +104,14 @@ def data(dataset: str, root: Path | None, source: Path | None, mirror: str | Non
 @main.command()
 @course_option
 def validate(course_dir: Path | None) -> None:
-    """Check course.toml and that every lesson has its exercise, solution and graders."""
+    """Check course.toml, every lesson's files, and that every task has public and hidden tests."""
+    from torchcamp.validation import validate_course
+
     course = open_course(course_dir)
-    problems = []
-    for lesson in course.lessons:
-        for part, needs in (("exercises", lesson.filename), ("solutions", lesson.filename), ("graders", None)):
-            folder = course.root / part / lesson.directory
-            if needs and not (folder / needs).is_file():
-                problems.append(f"{part}/{lesson.directory}/{needs} is missing")
-            elif not needs and not list(folder.glob("test_*.py")):
-                problems.append(f"{part}/{lesson.directory} has no test_*.py")
+    try:
+        problems = validate_course(course)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
     if problems:
         raise click.ClickException("\n".join(problems))
     click.echo(f"{course.course.title}: {len(course.lessons)} lessons, {len(course.tasks)} tasks, {course.max_score} points")

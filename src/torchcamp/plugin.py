@@ -48,6 +48,7 @@ class GradingSession:
     references: dict[str, Any] = field(default_factory=dict)
     outcomes: list[TestOutcome] = field(default_factory=list)
     final_run: dict | None = None  # what the final task's training produced, for feedback
+    collected: dict[str, str] = field(default_factory=dict)  # test id -> task, for `torchcamp validate`
     final_device: str = "cpu"
 
     def lesson_file(self, lesson: Lesson) -> Path:
@@ -186,6 +187,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             problems.append(f"{item.nodeid}: no @pytest.mark.task('NN.name') marker")
         elif marker.args[0] not in session.course.tasks:
             problems.append(f"{item.nodeid}: task {marker.args[0]!r} is not in course.toml")
+        else:
+            session.collected[f"{item.path}::{item.name}"] = marker.args[0]
     if problems:
         raise pytest.UsageError("every lesson test must name a known task:\n  " + "\n  ".join(problems))
 
@@ -387,5 +390,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     grading.close()
     results_path = session.config.getoption("torchcamp_results")
     if results_path:
-        records = {"tests": [outcome.__dict__ for outcome in grading.outcomes], "final": grading.final_run}
+        records = {"tests": [outcome.__dict__ for outcome in grading.outcomes], "final": grading.final_run,
+                   "collected": grading.collected}
         Path(results_path).write_text(json.dumps(records, indent=1), encoding="utf-8")
