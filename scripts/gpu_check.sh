@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Every GPU check of the final task, in one run (< 3 minutes on one GPU). Run on a machine
+# with an NVIDIA GPU from the repository root, after `make setup` and `make data`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+"$PY" -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print(torch.__version__, torch.cuda.get_device_name(0))"
+# Time to each tier with the reference on cuda (3 seeds, 10 epochs each).
+"$PY" scripts/measure_final.py --dataset fashion-mnist --device cuda --seeds 3
+"$PY" scripts/measure_final.py --dataset digits-sample --device cuda --seeds 3
+# The real grading path on cuda: worker process, no address-space cap, tiers judged on the CPU side.
+"$PY" -m torchcamp.cli grade solutions --lesson 08 --dataset fashion-mnist --device cuda --json gpu-grade.json
