@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -35,44 +36,66 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("submission", type=click.Path(path_type=Path))
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON.")
+@click.argument("submissions", nargs=-1, required=True)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="One submission: also write the result as JSON.")
+@click.option("--format", "output_format", type=click.Choice(["table", "classroom"]), default="table",
+              help="One submission: 'classroom' prints the base64 result GitHub Classroom's reporter reads (one --lesson).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Class mode: write records, CSVs, Gradescope/Classroom results, JUnit XML and feedback here.")
+@click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Class mode: CSV mapping submissions to students.")
+@click.option("--force", is_flag=True, help="Class mode: grade again even where a current record exists.")
+@click.option("--shard", metavar="I/N", help="Class mode: grade only every N-th submission, starting with the I-th.")
 @click.option("--lesson", "lessons", multiple=True, help="Grade only this lesson (repeatable), e.g. --lesson 03.")
 @click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds one call into student code may take (default: course.toml).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pytest processes grading lessons side by side (default: 2 on 2+ cores).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Side by side: submissions in class mode (default 1), pytest processes for one submission (default 2 on 2+ cores).")
 @click.option("--dataset", type=click.Choice(["mnist", "fashion-mnist", "digits-sample"]), help="Final task's dataset (default: course.toml).")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), help="Where `torchcamp data` put the datasets.")
 @click.option("--device", help="Final task's device: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available).")
-@click.option("--artifacts", type=click.Path(file_okay=False, path_type=Path), help="Write the final task's loss curve and confusion matrix (PNG) here.")
+@click.option("--artifacts", type=click.Path(file_okay=False, path_type=Path), help="One submission: write the final task's loss curve and confusion matrix (PNG) here.")
 @course_option
-def grade(
-    submission: Path,
-    json_path: Path | None,
-    lessons: tuple[str, ...],
-    call_timeout: float | None,
-    jobs: int | None,
-    dataset: str | None,
-    data_root: Path | None,
-    device: str | None,
-    artifacts: Path | None,
-    course_dir: Path | None,
-) -> None:
-    """Grade SUBMISSION: a directory laid out like exercises/, or a repository containing exercises/."""
-    from torchcamp.grading import GradingOptions, GradingRunError, SubmissionError, grade as grade_submission
-    from torchcamp.report import print_grade, write_json
+def grade(submissions: tuple[str, ...], json_path: Path | None, output_format: str, out: Path | None, roster: Path | None,
+          force: bool, shard: str | None, lessons: tuple[str, ...], call_timeout: float | None, jobs: int | None,
+          dataset: str | None, data_root: Path | None, device: str | None, artifacts: Path | None, course_dir: Path | None) -> None:
+    """Grade SUBMISSIONS: directories laid out like exercises/ (or repositories containing
+    exercises/), .zip files, or git repositories. One submission without --out prints its
+    table; several, or --out, grade a class."""
+    from torchcamp.grading import GradingOptions
 
     course = open_course(course_dir)
-    console = Console()
+    options = GradingOptions(call_timeout, None, dataset, data_root, device)
+    if out is not None or len(submissions) > 1:
+        if out is None:
+            raise click.UsageError("grading several submissions needs --out DIR for the results")
+        grade_a_class(course, list(submissions), out, roster, force, shard, list(lessons) or None, options, jobs or 1)
+    else:
+        grade_one_submission(course, Path(submissions[0]), list(lessons) or None, replace(options, jobs=jobs),
+                             json_path, output_format, artifacts)
+
+
+def grade_one_submission(course, submission: Path, lessons: list[str] | None, options, json_path: Path | None,
+                         output_format: str, artifacts: Path | None) -> None:
+    from torchcamp.grading import GradingRunError, SubmissionError, grade as grade_submission
+    from torchcamp.report import print_grade, write_json
+
+    console = Console(stderr=output_format == "classroom")
     try:
         with console.status(f"grading {submission} ..."):
-            options = GradingOptions(call_timeout, jobs, dataset, data_root, device)
-            result = grade_submission(course, submission, list(lessons) or None, options)
+            result = grade_submission(course, submission, lessons, options)
     except SubmissionError as error:
         raise click.ClickException(str(error)) from None
     except GradingRunError as error:
         console.print(f"[bold red]error:[/bold red] {error}")
         sys.exit(3)
-    print_grade(result, console)
+    if output_format == "classroom":
+        from torchcamp.exports import classroom_results
+
+        encoded = classroom_results(course, result.to_json())
+        if len(encoded) != 1:
+            raise click.UsageError("--format classroom reports one lesson: add --lesson NN")
+        click.echo(next(iter(encoded.values())))
+    else:
+        print_grade(result, console)
     if artifacts and result.final:
         from torchcamp.final_report import write_final_artifacts
 
@@ -81,6 +104,71 @@ def grade(
     if json_path:
         write_json(result, json_path)
         console.print(f"wrote {json_path}")
+
+
+def grade_a_class(course, sources: list[str], out: Path, roster_path: Path | None, force: bool, shard: str | None,
+                  lessons: list[str] | None, options, jobs: int) -> None:
+    import tempfile
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from torchcamp.class_grading import ShardError, grade_class, select_shard
+    from torchcamp.submissions import RosterError, open_submissions, read_roster
+
+    console = Console()
+    out = out.resolve()
+    with tempfile.TemporaryDirectory(prefix="torchcamp-class-") as scratch:
+        try:
+            roster = read_roster(roster_path) if roster_path else None
+            submissions = select_shard(open_submissions(sources, Path(scratch), roster), shard)
+        except (RosterError, ShardError) as error:
+            raise click.ClickException(str(error)) from None
+        columns = [TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}")]
+        with Progress(*columns, console=console) as progress:
+            bar = progress.add_task("", total=len(submissions))
+
+            def finished(record: dict, graded_now: bool) -> None:
+                result = record["result"]
+                state = "" if graded_now else " (unchanged, kept)"
+                progress.console.print(f"{record['student']['id']}: {result['score']:g} / {result['max_score']}{state}")
+                write_outputs(course, out, record if graded_now else None)
+                progress.advance(bar)
+
+            grade_class(course, submissions, out, lessons, options, jobs, force, finished)
+    console.print(f"wrote grades.csv, canvas.csv, moodle.csv, gradescope/, classroom/, junit/, feedback/ and summary.html to {out}")
+
+
+def write_outputs(course, out: Path, changed: dict | None = None, everyone: bool = False) -> None:
+    """The class-wide outputs from every record in OUT (so shards and resumed runs agree),
+    and the feedback pages of CHANGED's student (or of everyone)."""
+    from torchcamp.class_grading import load_records, safe_name
+    from torchcamp.exports import write_all
+    from torchcamp.feedback import write_student_feedback, write_summary
+
+    records = load_records(out)
+    write_all(course, records, out)
+    for record in records:
+        stale = not (out / "feedback" / f"{safe_name(record['student']['id'])}.html").is_file()
+        if everyone or stale or (changed is not None and record["student"]["id"] == changed["student"]["id"]):
+            write_student_feedback(course, record, out / "feedback")
+    write_summary(course, records, out)
+
+
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@course_option
+def merge(out: Path, shards: tuple[Path, ...], course_dir: Path | None) -> None:
+    """Merge the --out folders of sharded runs (`grade --shard i/N`) into OUT and rebuild every output."""
+    from torchcamp.class_grading import ShardError, merge_shards
+
+    course = open_course(course_dir)
+    try:
+        records = merge_shards(out, list(shards))
+    except ShardError as error:
+        raise click.ClickException(str(error)) from None
+    write_outputs(course, out, everyone=True)
+    click.echo(f"{len(records)} students in {out}")
 
 
 @main.command()

@@ -69,6 +69,7 @@ class GradingOptions:
     dataset: str | None = None  # final task; default: course.toml's default_dataset
     data_root: Path | None = None  # final task; default: $TORCHCAMP_DATA or COURSE/data
     device: str | None = None  # final task; default: $TORCHCAMP_DEVICE, else cuda when available
+    junit_xml: Path | None = None  # write pytest's JUnit XML as <this>.<n>.xml, one per pytest process
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -102,7 +103,7 @@ def test_paths(course: Course, lesson: Lesson) -> list[str]:
 
 
 def pytest_command(
-    course: Course, submission: Path, paths: list[str], results: Path, config: Path, options: GradingOptions
+    course: Course, submission: Path, paths: list[str], results: Path, config: Path, options: GradingOptions, number: int = 0
 ) -> list[str]:
     # -P: the working directory is not put on sys.path, so no file can shadow a module.
     return [
@@ -117,6 +118,7 @@ def pytest_command(
         *(["--torchcamp-dataset", options.dataset] if options.dataset else []),
         *(["--torchcamp-data-root", str(Path(options.data_root).resolve())] if options.data_root else []),
         *(["--torchcamp-device", options.device] if options.device else []),
+        *([f"--junitxml={options.junit_xml}.{number}.xml"] if options.junit_xml else []),
     ]  # fmt: skip
 
 
@@ -142,7 +144,7 @@ def run_graders(course: Course, submission: Path, lessons: list[Lesson], options
             results = Path(scratch) / f"results-{number}.json"
             log = (Path(scratch) / f"pytest-{number}.log").open("w+", encoding="utf-8", errors="replace")
             process = subprocess.Popen(
-                pytest_command(course, submission, paths, results, config, options),
+                pytest_command(course, submission, paths, results, config, options, number),
                 cwd=scratch, env=environment, stdout=log, stderr=subprocess.STDOUT,
             )
             runs.append((process, results, log))

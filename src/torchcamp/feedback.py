@@ -1,0 +1,120 @@
+"""Feedback for people: a page per student (Markdown and HTML) and a class summary (HTML).
+
+A student's page shows the task table and, for each task not passed, the property that
+failed, the smallest failing input, theirs vs expected, and the first hint — the grader's
+message, never the hidden test's source.
+"""
+
+from __future__ import annotations
+
+import html
+import statistics
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from torchcamp.class_grading import safe_name
+from torchcamp.manifest import Course
+
+LABEL = {"passed": "✅ passed", "failed": "❌ failed", "not_started": "⬜ TODO", "error": "⚠️ error", "timeout": "⏱️ timeout"}
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #c9ced8; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
+th { background: #eef1f6; }
+pre { background: #f5f6f8; padding: 0.6rem; overflow-x: auto; white-space: pre-wrap; }
+.bar { background: #4c7bd9; height: 0.8rem; display: inline-block; }
+img { max-width: 100%; }
+"""
+
+
+def student_markdown(course: Course, record: dict, pictures: list[str]) -> str:
+    result = record["result"]
+    student = record["student"]
+    lines = [f"# torchcamp feedback: {student['name'] or student['id']}", "",
+             f"**{result['score']:g} / {result['max_score']} points**", "",
+             "| task | points | status |", "| --- | --- | --- |"]
+    for lesson in result["lessons"]:
+        lines.append(f"| **{lesson['id']} {lesson['title']}** | **{lesson['score']:g} / {lesson['max_score']}** | |")
+        for task in lesson["tasks"]:
+            lines.append(f"| {task['id']} {task['title']} | {task['score']:g} / {task['max_score']} | {LABEL[task['status']]} |")
+    problems = [task for lesson in result["lessons"] for task in lesson["tasks"] if task["status"] not in ("passed", "not_started")]
+    if problems:
+        lines += ["", "## What to fix", ""]
+        for task in problems:
+            hint = course.tasks[task["id"]].hints[0] if task["id"] in course.tasks else ""
+            lines += [f"### {task['id']} — {task['title']}", "", "```", task["message"].strip() or task["status"], "```", ""]
+            if hint:
+                lines += [f"**Hint:** {hint}", ""]
+    final = result.get("final")
+    if final:
+        lines += ["", "## Final task", "",
+                  f"{final['accuracy']:.2f}% test accuracy on {final['dataset']}, {len(final['losses'])} epochs "
+                  f"in {final['seconds']:.0f} s on {final['device']} (budget {final['budget_s']:.0f} s).", ""]
+        lines += [f"![{Path(picture).stem.replace('_', ' ')}]({picture})" for picture in pictures]
+    return "\n".join(lines) + "\n"
+
+
+def page(title: str, body: str) -> str:
+    return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
+
+
+def render(markdown: str) -> str:
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+
+
+def write_student_feedback(course: Course, record: dict, folder: Path) -> list[Path]:
+    name = safe_name(record["student"]["id"])
+    folder.mkdir(parents=True, exist_ok=True)
+    pictures = []
+    final = record["result"].get("final")
+    if final:
+        try:
+            from torchcamp.final_report import write_final_artifacts
+
+            pictures = [f"{name}/{path.name}" for path in write_final_artifacts(final, folder / name)]
+        except ImportError:
+            pass  # matplotlib is a teacher extra: without it the page has the numbers, not the pictures
+    markdown = student_markdown(course, record, pictures)
+    (folder / f"{name}.md").write_text(markdown, encoding="utf-8")
+    (folder / f"{name}.html").write_text(page(f"torchcamp feedback: {name}", render(markdown)), encoding="utf-8")
+    return [folder / f"{name}.md", folder / f"{name}.html"]
+
+
+def summary_html(course: Course, records: list[dict]) -> str:
+    count = len(records)
+    totals = [record["result"]["score"] for record in records]
+    parts = [f"<h1>torchcamp class summary</h1><p>{count} submissions; total score median "
+             f"{statistics.median(totals) if totals else 0:g} of {course.max_score}.</p>"]
+    task_rows, failure_rates = [], []
+    for lesson in course.lessons:
+        for task in lesson.tasks:
+            outcomes = [t for record in records for l in record["result"]["lessons"] for t in l["tasks"] if t["id"] == task.id]
+            if not outcomes:
+                continue
+            passed = sum(t["status"] == "passed" for t in outcomes)
+            histogram = {status: sum(t["status"] == status for t in outcomes) for status in LABEL}
+            mean = statistics.mean(t["score"] for t in outcomes)
+            failure_rates.append((1 - passed / len(outcomes), task))
+            bars = "".join(f"{LABEL[s]} {n}<br>" for s, n in histogram.items() if n)
+            width = int(160 * passed / len(outcomes))
+            task_rows.append(f"<tr><td>{html.escape(task.id)}</td><td>{html.escape(task.title)}</td>"
+                             f"<td><span class='bar' style='width:{width}px'></span> {passed}/{len(outcomes)}</td>"
+                             f"<td>{mean:.2f} / {task.points}</td><td>{bars}</td></tr>")
+    hardest = [f"<li>{html.escape(task.id)} — {html.escape(task.title)}: {rate:.0%} did not pass</li>"
+               for rate, task in sorted(failure_rates, key=lambda item: -item[0])[:5] if rate > 0]
+    parts.append("<h2>Tasks most students fail</h2><ol>" + ("".join(hardest) or "<li>none: every task passed</li>") + "</ol>")
+    parts.append("<h2>Every task</h2><table><tr><th>task</th><th>title</th><th>passed</th><th>mean points</th>"
+                 "<th>statuses</th></tr>" + "".join(task_rows) + "</table>")
+    student_rows = "".join(
+        f"<tr><td><a href='feedback/{safe_name(r['student']['id'])}.html'>{html.escape(r['student']['id'])}</a></td>"
+        f"<td>{r['result']['score']:g} / {r['result']['max_score']}</td></tr>" for r in records)
+    parts.append(f"<h2>Students</h2><table><tr><th>student</th><th>score</th></tr>{student_rows}</table>")
+    return page("torchcamp class summary", "\n".join(parts))
+
+
+def write_summary(course: Course, records: list[dict], out: Path) -> Path:
+    path = out / "summary.html"
+    path.write_text(summary_html(course, records), encoding="utf-8")
+    return path

@@ -1,0 +1,147 @@
+"""A class's submissions: directories, .zip files and git repositories, one student each.
+
+Opening never fails the whole class: a broken zip or an unreachable repository becomes a
+submission with a `problem`, graded as zero with that problem as the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from torchcamp import __version__
+from torchcamp.manifest import Course
+
+MAX_UNPACKED_BYTES = 200 << 20  # a zip that unpacks past this is refused (a zip bomb?)
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    name: str = ""
+    sis_user_id: str = ""
+    sis_login_id: str = ""
+    section: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: Student
+    source: str  # what the teacher named: a path or a repository URL
+    path: Path | None = None  # the directory to grade, once opened
+    problem: str = ""  # why it could not be opened
+    extra: dict = field(default_factory=dict)
+
+
+class RosterError(ValueError):
+    """The roster CSV is unreadable or lacks a required column."""
+
+
+def read_roster(path: Path) -> dict[str, Student]:
+    """Roster CSV: `submission` (a file or folder name, without .zip/.git) and `student`, plus
+    optional `name`, `sis_user_id`, `sis_login_id`, `section`, `email` columns."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise RosterError(f"{path}: cannot read the roster ({error})") from None
+    if not rows or not {"submission", "student"} <= set(rows[0]):
+        raise RosterError(f"{path}: the roster needs the columns 'submission' and 'student'")
+    roster = {}
+    for number, row in enumerate(rows, start=2):
+        if not row["submission"] or not row["student"]:
+            raise RosterError(f"{path}, line {number}: 'submission' and 'student' must not be empty")
+        roster[row["submission"].strip()] = Student(
+            row["student"].strip(), *(row.get(key, "").strip() for key in ("name", "sis_user_id", "sis_login_id", "section", "email"))
+        )
+    return roster
+
+
+def submission_name(source: str) -> str:
+    name = source.rstrip("/").rsplit("/", 1)[-1]
+    for suffix in (".zip", ".git"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def unpack_zip(archive: Path, target: Path) -> Path:
+    with zipfile.ZipFile(archive) as bundle:
+        if sum(member.file_size for member in bundle.infolist()) > MAX_UNPACKED_BYTES:
+            raise ValueError(f"unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
+        bundle.extractall(target)  # extractall drops absolute paths and '..' components
+    entries = [entry for entry in target.iterdir() if not entry.name.startswith("__MACOSX")]
+    # A zip of a folder holds that one folder: grade what is inside it.
+    return entries[0] if len(entries) == 1 and entries[0].is_dir() else target
+
+
+def clone(source: str, target: Path) -> Path:
+    completed = subprocess.run(
+        ["git", "clone", "--depth", "1", "--quiet", source, str(target)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    if completed.returncode != 0:
+        raise ValueError(f"git clone failed: {completed.stderr.strip()[-300:]}")
+    return target
+
+
+def open_submission(source: str, student: Student, scratch: Path) -> Submission:
+    path = Path(source)
+    try:
+        if source.endswith(".zip"):
+            if not path.is_file():
+                raise ValueError("no such file")
+            opened = unpack_zip(path, scratch / f"zip-{student.id}")
+        elif path.is_dir():
+            opened = path.resolve()
+        elif source.endswith(".git") or "://" in source or source.startswith("git@"):
+            opened = clone(source, scratch / f"git-{student.id}")
+        else:
+            raise ValueError("no such file or directory")
+    except (ValueError, OSError, zipfile.BadZipFile, subprocess.TimeoutExpired) as error:
+        return Submission(student, source, problem=f"cannot open {source}: {error}")
+    return Submission(student, source, opened)
+
+
+def open_submissions(sources: list[str], scratch: Path, roster: dict[str, Student] | None = None) -> list[Submission]:
+    submissions, seen = [], set()
+    for source in sources:
+        name = submission_name(source)
+        student = (roster or {}).get(name, Student(name))
+        if student.id in seen:
+            raise RosterError(f"two submissions for student {student.id!r}: each student may appear once")
+        seen.add(student.id)
+        submissions.append(open_submission(source, student, scratch))
+    return sorted(submissions, key=lambda submission: submission.student.id)
+
+
+def graders_fingerprint(course: Course) -> str:
+    """Changes whenever anything that decides a grade changes: manifest, tests, solutions, engine."""
+    digest = hashlib.sha256(__version__.encode())
+    for part in ("course.toml", "exercises", "graders", "solutions"):
+        root = course.root / part
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for file in files:
+            if root.is_dir() and part == "exercises" and not file.name.startswith("test_"):
+                continue  # the stubs do not decide grades
+            digest.update(str(file.relative_to(course.root)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def content_hash(submission: Submission, course: Course) -> str:
+    """What grading this submission reads: its lesson files (or its problem), nothing else."""
+    digest = hashlib.sha256()
+    if submission.path is None:
+        digest.update(submission.problem.encode())
+        return digest.hexdigest()
+    lessons = submission.path / "exercises" if (submission.path / "exercises").is_dir() else submission.path
+    for lesson in course.lessons:
+        file = lessons / lesson.directory / lesson.filename
+        digest.update(f"{lesson.directory}/{lesson.filename}".encode())
+        digest.update(file.read_bytes() if file.is_file() else b"<missing>")
+    return digest.hexdigest()

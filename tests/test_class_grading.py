@@ -1,0 +1,149 @@
+"""Grading a class: zips and folders, a roster, -j, resuming, shards, and every output format."""
+
+import base64
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+import zipfile
+
+import pytest
+
+from helpers import ROOT
+
+LESSON = "01"  # one quick lesson keeps these tests short; the formats do not depend on it
+
+
+def torchcamp(*args, cwd=ROOT):
+    completed = subprocess.run([sys.executable, "-m", "torchcamp.cli", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed.stdout
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory):
+    """Four students: a perfect folder, an untouched stub, a zip with one mistake, a broken zip."""
+    root = tmp_path_factory.mktemp("class")
+    shutil.copytree(ROOT / "solutions", root / "ada")
+    shutil.copytree(ROOT / "exercises", root / "bo")
+    mistake = root / "cy_src"
+    shutil.copytree(ROOT / "solutions", mistake)
+    module = mistake / "01_tensors" / "tensors.py"
+    module.write_text(module.read_text().replace("return torch.arange(0, max(n, 0), 2)", "return torch.arange(0, n, 2)"))
+    with zipfile.ZipFile(root / "cy.zip", "w") as bundle:
+        for path in mistake.rglob("*.py"):
+            bundle.write(path, f"cy/{path.relative_to(mistake)}")
+    (root / "dee.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
+    roster = root / "roster.csv"
+    roster.write_text("submission,student,name,sis_user_id,sis_login_id,section,email\n"
+                      "ada,s001,Ada L.,SIS1,ada,A,ada@example.org\ncy,s003,Cy R.,SIS3,cy,B,cy@example.org\n")
+    sources = [str(root / name) for name in ("ada", "bo", "cy.zip", "dee.zip")]
+    out = root / "out"
+    log = torchcamp("grade", *sources, "--out", str(out), "--roster", str(roster), "--lesson", LESSON, "-j", "2")
+    return {"root": root, "sources": sources, "roster": roster, "out": out, "log": log}
+
+
+def test_every_student_gets_a_record_and_a_reason(classroom):
+    records = {path.stem: json.loads(path.read_text()) for path in (classroom["out"] / "results").glob("*.json")}
+    assert set(records) == {"s001", "bo", "s003", "dee"}
+    assert records["s001"]["result"]["score"] == records["s001"]["result"]["max_score"] == 10
+    assert records["bo"]["result"]["score"] == 0
+    assert 0 < records["s003"]["result"]["score"] < 10
+    broken = records["dee"]["result"]["lessons"][0]["tasks"][0]
+    assert broken["status"] == "error" and "not a zip file" in broken["message"]
+
+
+def test_canvas_csv_follows_the_import_rules(classroom, course):
+    with (classroom["out"] / "canvas.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert rows[0][5:] == [f"torchcamp {lesson.id} {lesson.title}" for lesson in course.lessons]
+    assert rows[1][:5] == ["Points Possible", "", "", "", ""]
+    assert rows[1][5:] == [str(lesson.max_score) for lesson in course.lessons]
+    ada = next(row for row in rows if row[1] == "s001")
+    assert ada[:5] == ["Ada L.", "s001", "SIS1", "ada", "A"]
+    assert ada[5 + int(LESSON)] == "10.0"
+
+
+def test_moodle_and_wide_csv(classroom, course):
+    with (classroom["out"] / "moodle.csv").open(newline="") as handle:
+        moodle = list(csv.DictReader(handle))
+    assert {row["ID number"] for row in moodle} == {"SIS1", "bo", "SIS3", "dee"}
+    with (classroom["out"] / "grades.csv").open(newline="") as handle:
+        wide = {row["student"]: row for row in csv.DictReader(handle)}
+    assert wide["s003"]["01.arange"] != "1.0" and wide["s001"]["01.arange"] == "1.0"
+
+
+def test_gradescope_results_follow_the_spec(classroom):
+    results = json.loads((classroom["out"] / "gradescope" / "s003" / "results.json").read_text())
+    assert {"score", "execution_time", "output", "tests"} <= set(results)
+    assert results["score"] == sum(test["score"] for test in results["tests"])
+    for test in results["tests"]:
+        assert {"name", "number", "score", "max_score", "status", "output", "visibility"} <= set(test)
+        assert test["status"] in {"passed", "failed"} and test["visibility"] == "visible"
+    failing = next(test for test in results["tests"] if test["number"] == "01.arange")
+    assert failing["status"] == "failed" and "smallest failing input" in failing["output"]
+
+
+def test_classroom_results_add_up_as_the_reporter_sums_them(classroom, course):
+    encoded = json.loads((classroom["out"] / "classroom" / "s003.json").read_text())
+    payload = json.loads(base64.b64decode(encoded[LESSON]))
+    assert payload["version"] == 1 and payload["max_score"] == course.lesson(LESSON).max_score
+    assert payload["status"] == "fail"
+    assert {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"} <= set(payload["tests"][0])
+    record = json.loads((classroom["out"] / "results" / "s003.json").read_text())
+    assert sum(test["score"] for test in payload["tests"]) == record["result"]["lessons"][0]["score"]
+
+
+def test_junit_xml_comes_from_pytest(classroom):
+    tree = ElementTree.parse(next((classroom["out"] / "junit").glob("s003.*.xml")))
+    suite = tree.getroot().find("testsuite")
+    assert int(suite.get("tests")) > 0 and int(suite.get("failures")) > 0
+
+
+def test_feedback_pages_and_summary(classroom):
+    page = (classroom["out"] / "feedback" / "s003.md").read_text()
+    assert "01.arange" in page and "smallest failing input" in page and "**Hint:**" in page
+    assert "def test_" not in page, "feedback must never show a hidden test's source"
+    html = (classroom["out"] / "feedback" / "s003.html").read_text()
+    assert html.startswith("<!doctype html>") and "<table>" in html
+    summary = (classroom["out"] / "summary.html").read_text()
+    assert "Tasks most students fail" in summary and "01.arange" in summary
+
+
+def test_a_second_run_keeps_current_records_and_force_regrades(classroom):
+    again = torchcamp("grade", *classroom["sources"], "--out", str(classroom["out"]), "--roster", str(classroom["roster"]),
+                      "--lesson", LESSON)
+    assert again.count("(unchanged, kept)") == 4
+
+
+def test_an_interrupted_run_resumes_without_losing_or_duplicating(classroom, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(classroom["out"], out)
+    (out / "results" / "bo.json").unlink()  # as if the run had been killed while grading bo
+    (out / "results" / "s003.json").with_suffix(".partial").write_text("{half a rec")  # and a torn write
+    log = torchcamp("grade", *classroom["sources"], "--out", str(out), "--roster", str(classroom["roster"]), "--lesson", LESSON)
+    assert log.count("(unchanged, kept)") == 3 and "bo: 0 / 10\n" in log
+    assert sorted(path.name for path in (out / "results").glob("*.json")) == ["bo.json", "dee.json", "s001.json", "s003.json"]
+
+
+def test_shards_merge_into_one_class(classroom, tmp_path):
+    shards = []
+    for index in (1, 2):
+        shard = tmp_path / f"shard{index}"
+        torchcamp("grade", *classroom["sources"], "--out", str(shard), "--roster", str(classroom["roster"]),
+                  "--lesson", LESSON, "--shard", f"{index}/2")
+        shards.append(shard)
+    assert len(list((shards[0] / "results").glob("*.json"))) == 2
+    merged = tmp_path / "merged"
+    torchcamp("merge", str(merged), *map(str, shards))
+    assert sorted(path.name for path in (merged / "results").glob("*.json")) == ["bo.json", "dee.json", "s001.json", "s003.json"]
+    assert (merged / "canvas.csv").read_text() == (classroom["out"] / "canvas.csv").read_text()
+
+
+def test_one_lesson_in_classroom_format(tmp_path):
+    encoded = torchcamp("grade", "solutions", "--lesson", "00", "--format", "classroom").strip()
+    payload = json.loads(base64.b64decode(encoded))
+    assert payload["status"] == "pass" and sum(test["score"] for test in payload["tests"]) == payload["max_score"]
