@@ -190,6 +190,21 @@ def data(dataset: str, root: Path | None, source: Path | None, mirror: str | Non
 
 
 @main.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@course_option
+def release(out: Path, course_dir: Path | None) -> None:
+    """Write the student edition to OUT: exercises, public tests, texts, engine, workflow — no solutions or graders."""
+    from torchcamp.release import ReleaseError, release as write_release
+
+    course = open_course(course_dir)
+    try:
+        files = write_release(course, out)
+    except ReleaseError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote the student edition to {out} ({len(files)} files); checked: nothing from solutions/ or graders/")
+
+
+@main.command()
 @course_option
 def validate(course_dir: Path | None) -> None:
     """Check course.toml, every lesson's files, and that every task has public and hidden tests."""

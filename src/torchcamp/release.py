@@ -1,0 +1,125 @@
+"""`torchcamp release OUT`: the repository students get.
+
+It holds the exercises (stubs, public tests, lesson texts), course.toml, the engine, a
+student README and a GitHub Classroom workflow — and nothing from solutions/, graders/ or
+the teacher's tests. The release checks its own output for any line that exists only in
+the hidden material, and fails loudly (and removes the output) if it finds one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from torchcamp.manifest import Course
+
+STUDENT_PARTS = ("exercises", "src", "course.toml", "pyproject.toml", ".gitignore")
+HIDDEN_PARTS = ("solutions", "graders", "tests")
+IGNORED = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc", ".pytest_cache", ".hypothesis")
+SHORTEST_SECRET = 24  # shorter lines ("import torch", "return x") are everywhere and prove nothing
+
+
+class ReleaseError(RuntimeError):
+    """The student edition could not be written, or would leak hidden material."""
+
+
+def text_lines(path: Path) -> set[str]:
+    try:
+        return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()}
+    except (UnicodeDecodeError, OSError):
+        return set()
+
+
+def files_under(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+
+
+def public_code(course: Course) -> list[Path]:
+    """What is published as it is: the stubs, the public tests, the engine, the manifest.
+    (Lesson texts are not here: a solution line pasted into a README is exactly a leak.)"""
+    exercises = [path for path in files_under(course.root / "exercises") if path.suffix == ".py"]
+    return [*exercises, *files_under(course.root / "src"), course.root / "course.toml"]
+
+
+def secret_lines(course: Course) -> set[str]:
+    """Lines that appear in hidden material and nowhere in the published code."""
+    public = set().union(*(text_lines(path) for path in public_code(course)))
+    hidden = set().union(*(text_lines(path) for part in ("solutions", "graders") for path in files_under(course.root / part)))
+    return {line for line in hidden - public if len(line) >= SHORTEST_SECRET}
+
+
+def find_leaks(course: Course, out: Path) -> list[str]:
+    leaks = [f"{part}/ must not be in the student edition" for part in HIDDEN_PARTS if (out / part).exists()]
+    hidden_files = {path.read_bytes() for part in ("solutions", "graders") for path in files_under(course.root / part)}
+    secrets = secret_lines(course)
+    for path in files_under(out):
+        if path.read_bytes() in hidden_files:
+            leaks.append(f"{path.relative_to(out)} is a copy of a hidden file")
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (UnicodeDecodeError, OSError):
+            continue
+        for number, line in enumerate(lines, start=1):
+            if line.strip() in secrets:
+                leaks.append(f"{path.relative_to(out)}:{number}: {line.strip()[:80]}")
+    return leaks
+
+
+def classroom_workflow(course: Course) -> str:
+    """One grading step per lesson (its points as the runner's max score), then the reporter."""
+    steps, runners, environment = [], [], []
+    for lesson in course.lessons:
+        runner = f"lesson-{lesson.id}"
+        runners.append(runner)
+        environment.append(f'        {runner.upper()}_RESULTS: "${{{{ steps.{runner}.outputs.result }}}}"')
+        steps.append(
+            f"    - name: Lesson {lesson.id} ({lesson.max_score} points)\n"
+            f"      id: {runner}\n"
+            f"      run: echo \"result=$(torchcamp grade . --lesson {lesson.id} --format classroom)\" >> \"$GITHUB_OUTPUT\"\n"
+        )
+    return (
+        "name: Autograding\n"
+        "on: [push, repository_dispatch]\n"
+        "permissions:\n  checks: write\n  actions: read\n  contents: read\n"
+        "jobs:\n  grade:\n    runs-on: ubuntu-latest\n    if: github.actor != 'github-classroom[bot]'\n    steps:\n"
+        "    - uses: actions/checkout@v4\n"
+        "    - uses: actions/setup-python@v5\n      with:\n        python-version: '3.11'\n"
+        "    - name: Install\n      run: pip install -e . && torchcamp data digits-sample\n"
+        + "".join(steps)
+        + "    - name: Autograding Reporter\n      uses: classroom-resources/autograding-grading-reporter@v1\n      env:\n"
+        + "\n".join(environment)
+        + f"\n      with:\n        runners: {','.join(runners)}\n"
+    )
+
+
+def student_readme(course: Course) -> str:
+    template = resources.files("torchcamp").joinpath("templates/README.student.md").read_text(encoding="utf-8")
+    rows = "\n".join(f"| `{lesson.directory}` — {lesson.title} | {len(lesson.tasks)} |" for lesson in course.lessons)
+    return template.format(title=course.course.title, lessons=rows)
+
+
+def release(course: Course, out: Path) -> list[str]:
+    """Write the student edition to OUT (which must not exist yet or be empty); return what was written."""
+    if out.exists() and any(out.iterdir()):
+        raise ReleaseError(f"{out} is not empty: choose a new folder, nothing was changed")
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        for part in STUDENT_PARTS:
+            source = course.root / part
+            if source.is_dir():
+                shutil.copytree(source, out / part, ignore=IGNORED)
+            elif source.is_file():
+                shutil.copy2(source, out / part)
+        (out / "README.md").write_text(student_readme(course), encoding="utf-8")
+        workflow = out / ".github" / "workflows" / "classroom.yml"
+        workflow.parent.mkdir(parents=True)
+        workflow.write_text(classroom_workflow(course), encoding="utf-8")
+        leaks = find_leaks(course, out)
+        if leaks:
+            raise ReleaseError("the student edition would leak hidden material:\n  " + "\n  ".join(leaks[:20]))
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    return sorted(str(path.relative_to(out)) for path in files_under(out))
