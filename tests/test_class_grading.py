@@ -8,6 +8,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,21 @@ def test_one_lesson_in_classroom_format(tmp_path):
     encoded = torchcamp("grade", "solutions", "--lesson", "00", "--format", "classroom").strip()
     payload = json.loads(base64.b64decode(encoded))
     assert payload["status"] == "pass" and sum(test["score"] for test in payload["tests"]) == payload["max_score"]
+
+
+def test_nbgrader_export_reads_the_gradebook(classroom, tmp_path):
+    nbgrader = shutil.which("nbgrader", path=str(Path(sys.executable).parent))
+    assert nbgrader, "the teacher extra (nbgrader) is part of the full edition's set-up"
+    exported = tmp_path / "nbgrader.csv"
+    completed = subprocess.run([nbgrader, "export", "--db", f"sqlite:///{classroom['out'] / 'gradebook.db'}", "--to", str(exported)],
+                               cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    with exported.open(newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["assignment"] == f"lesson-{LESSON}"]
+    records = {path.stem: json.loads(path.read_text()) for path in (classroom["out"] / "results").glob("*.json")}
+    assert {row["student_id"] for row in rows} == set(records)
+    for row in rows:
+        assert float(row["score"]) == records[row["student_id"]]["result"]["score"]
+        assert float(row["max_score"]) == 10
+    ada = next(row for row in rows if row["student_id"] == "s001")
+    assert (ada["first_name"], ada["last_name"], ada["email"]) == ("Ada", "L.", "ada@example.org")

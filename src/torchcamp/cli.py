@@ -44,6 +44,7 @@ def main() -> None:
               help="Class mode: write records, CSVs, Gradescope/Classroom results, JUnit XML and feedback here.")
 @click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Class mode: CSV mapping submissions to students.")
 @click.option("--force", is_flag=True, help="Class mode: grade again even where a current record exists.")
+@click.option("--db-url", help="Class mode: nbgrader gradebook URL (any SQLAlchemy URL; default: sqlite:///OUT/gradebook.db).")
 @click.option("--shard", metavar="I/N", help="Class mode: grade only every N-th submission, starting with the I-th.")
 @click.option("--lesson", "lessons", multiple=True, help="Grade only this lesson (repeatable), e.g. --lesson 03.")
 @click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds one call into student code may take (default: course.toml).")
@@ -55,7 +56,7 @@ def main() -> None:
 @click.option("--artifacts", type=click.Path(file_okay=False, path_type=Path), help="One submission: write the final task's loss curve and confusion matrix (PNG) here.")
 @course_option
 def grade(submissions: tuple[str, ...], json_path: Path | None, output_format: str, out: Path | None, roster: Path | None,
-          force: bool, shard: str | None, lessons: tuple[str, ...], call_timeout: float | None, jobs: int | None,
+          force: bool, db_url: str | None, shard: str | None, lessons: tuple[str, ...], call_timeout: float | None, jobs: int | None,
           dataset: str | None, data_root: Path | None, device: str | None, artifacts: Path | None, course_dir: Path | None) -> None:
     """Grade SUBMISSIONS: directories laid out like exercises/ (or repositories containing
     exercises/), .zip files, or git repositories. One submission without --out prints its
@@ -67,7 +68,7 @@ def grade(submissions: tuple[str, ...], json_path: Path | None, output_format: s
     if out is not None or len(submissions) > 1:
         if out is None:
             raise click.UsageError("grading several submissions needs --out DIR for the results")
-        grade_a_class(course, list(submissions), out, roster, force, shard, list(lessons) or None, options, jobs or 1)
+        grade_a_class(course, list(submissions), out, roster, force, shard, list(lessons) or None, options, jobs or 1, db_url)
     else:
         grade_one_submission(course, Path(submissions[0]), list(lessons) or None, replace(options, jobs=jobs),
                              json_path, output_format, artifacts)
@@ -107,7 +108,7 @@ def grade_one_submission(course, submission: Path, lessons: list[str] | None, op
 
 
 def grade_a_class(course, sources: list[str], out: Path, roster_path: Path | None, force: bool, shard: str | None,
-                  lessons: list[str] | None, options, jobs: int) -> None:
+                  lessons: list[str] | None, options, jobs: int, db_url: str | None) -> None:
     import tempfile
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -135,7 +136,22 @@ def grade_a_class(course, sources: list[str], out: Path, roster_path: Path | Non
                 progress.advance(bar)
 
             grade_class(course, submissions, out, lessons, options, jobs, force, finished)
+    write_gradebook_or_explain(course, out, db_url, console)
     console.print(f"wrote grades.csv, canvas.csv, moodle.csv, gradescope/, classroom/, junit/, feedback/ and summary.html to {out}")
+
+
+def write_gradebook_or_explain(course, out: Path, db_url: str | None, console: Console) -> None:
+    """The nbgrader gradebook, once per run (it is the slowest output to rebuild)."""
+    from torchcamp.class_grading import load_records
+
+    try:
+        from torchcamp.gradebook import write_gradebook
+    except ImportError:
+        console.print("no nbgrader gradebook: install the teacher extra (pip install -e '.[teacher]')")
+        return
+    url = db_url or f"sqlite:///{out / 'gradebook.db'}"
+    write_gradebook(course, load_records(out), url)
+    console.print(f"nbgrader gradebook: {url}")
 
 
 def write_outputs(course, out: Path, changed: dict | None = None, everyone: bool = False) -> None:
@@ -168,6 +184,7 @@ def merge(out: Path, shards: tuple[Path, ...], course_dir: Path | None) -> None:
     except ShardError as error:
         raise click.ClickException(str(error)) from None
     write_outputs(course, out, everyone=True)
+    write_gradebook_or_explain(course, out, None, Console())
     click.echo(f"{len(records)} students in {out}")
 
 
