@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -38,8 +39,9 @@ def main() -> None:
 @main.command()
 @click.argument("submissions", nargs=-1, required=True)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="One submission: also write the result as JSON.")
-@click.option("--format", "output_format", type=click.Choice(["table", "classroom"]), default="table",
-              help="One submission: 'classroom' prints the base64 result GitHub Classroom's reporter reads (one --lesson).")
+@click.option("--format", "output_format", type=click.Choice(["table", "classroom", "gradescope"]), default="table",
+              help="One submission: 'classroom' prints the base64 result GitHub Classroom's reporter reads (one --lesson); "
+                   "'gradescope' writes Gradescope's results.json to --json.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Class mode: write records, CSVs, Gradescope/Classroom results, JUnit XML and feedback here.")
 @click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Class mode: CSV mapping submissions to students.")
@@ -79,7 +81,9 @@ def grade_one_submission(course, submission: Path, lessons: list[str] | None, op
     from torchcamp.grading import GradingRunError, SubmissionError, grade as grade_submission
     from torchcamp.report import print_grade, write_json
 
-    console = Console(stderr=output_format == "classroom")
+    console = Console(stderr=output_format != "table")
+    if output_format == "gradescope" and json_path is None:
+        raise click.UsageError("--format gradescope writes results.json: add --json PATH")
     try:
         with console.status(f"grading {submission} ..."):
             result = grade_submission(course, submission, lessons, options)
@@ -102,7 +106,12 @@ def grade_one_submission(course, submission: Path, lessons: list[str] | None, op
 
         for path in write_final_artifacts(result.final, artifacts):
             console.print(f"wrote {path}")
-    if json_path:
+    if json_path and output_format == "gradescope":
+        from torchcamp.exports import gradescope_results
+
+        json_path.write_text(json.dumps(gradescope_results(result.to_json()), indent=1), encoding="utf-8")
+        console.print(f"wrote {json_path}")
+    elif json_path:
         write_json(result, json_path)
         console.print(f"wrote {json_path}")
 
@@ -204,6 +213,25 @@ def data(dataset: str, root: Path | None, source: Path | None, mirror: str | Non
             click.echo(f"{dataset}: {line}")
     except (DataUnavailable, DataInvalid) as error:
         raise click.ClickException(str(error)) from None
+
+
+@main.group()
+def gradescope() -> None:
+    """Gradescope integration."""
+
+
+@gradescope.command("build")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dataset", type=click.Choice(["mnist", "fashion-mnist", "digits-sample"]), default="mnist", show_default=True,
+              help="The final task's dataset; setup.sh prepares it.")
+@course_option
+def gradescope_build(out: Path, dataset: str, course_dir: Path | None) -> None:
+    """Write Gradescope's autograder zip to OUT (setup.sh and run_autograder at its root)."""
+    from torchcamp.gradescope import build_autograder
+
+    course = open_course(course_dir)
+    names = build_autograder(course, out, dataset)
+    click.echo(f"wrote {out} ({len(names)} files); upload it as the assignment's autograder")
 
 
 @main.command()
