@@ -18,7 +18,7 @@ def require_dataset(name: str) -> Path:
 
     if not is_ready(DATA, name):
         message = f"{name} is not prepared under {DATA}: run `make data`"
-        if os.environ.get("TORCHCAMP_REQUIRE_DATA"):
+        if os.environ.get("TORCHCAMP_STRICT"):
             pytest.fail(message)
         pytest.skip(message)
     return DATA

@@ -3,6 +3,7 @@
 import base64
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -166,3 +167,33 @@ def test_nbgrader_export_reads_the_gradebook(classroom, tmp_path):
         assert float(row["max_score"]) == 10
     ada = next(row for row in rows if row["student_id"] == "s001")
     assert (ada["first_name"], ada["last_name"], ada["email"]) == ("Ada", "L.", "ada@example.org")
+
+
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots kept for people to look at (git-ignored)
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium() -> str:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("TORCHCAMP_STRICT"):
+            pytest.fail("chromium is not installed (CI installs Debian's chromium)")
+        pytest.skip("chromium is not installed")
+    return browser
+
+
+@pytest.mark.parametrize("page", ["summary.html", "feedback/s003.html"])
+def test_pages_render_in_a_real_browser(classroom, tmp_path, page):
+    browser = chromium()
+    url = (classroom["out"] / page).as_uri()
+    common = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=False)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "<table>" in dom.stdout and "01.arange" in dom.stdout
+    assert "Uncaught" not in dom.stderr
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / f"{page.replace('/', '_').removesuffix('.html')}.png"
+    shot = subprocess.run([*common, f"--screenshot={screenshot}", "--window-size=1100,1400", "--hide-scrollbars", url],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert shot.returncode == 0 and screenshot.stat().st_size > 20_000, shot.stderr[-2000:]

@@ -16,7 +16,8 @@ from markdown_it import MarkdownIt
 from torchcamp.class_grading import safe_name
 from torchcamp.manifest import Course
 
-LABEL = {"passed": "✅ passed", "failed": "❌ failed", "not_started": "⬜ TODO", "error": "⚠️ error", "timeout": "⏱️ timeout"}
+# Words, not emoji: grading machines and browsers often lack an emoji font.
+LABEL = {"passed": "passed", "failed": "FAILED", "not_started": "TODO", "error": "ERROR", "timeout": "TIMEOUT"}
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
 table { border-collapse: collapse; margin: 1rem 0; }
@@ -85,8 +86,9 @@ def write_student_feedback(course: Course, record: dict, folder: Path) -> list[P
 def summary_html(course: Course, records: list[dict]) -> str:
     count = len(records)
     totals = [record["result"]["score"] for record in records]
+    out_of = max((record["result"]["max_score"] for record in records), default=course.max_score)
     parts = [f"<h1>torchcamp class summary</h1><p>{count} submissions; total score median "
-             f"{statistics.median(totals) if totals else 0:g} of {course.max_score}.</p>"]
+             f"{statistics.median(totals) if totals else 0:g} of {out_of}.</p>"]
     task_rows, failure_rates = [], []
     for lesson in course.lessons:
         for task in lesson.tasks:
