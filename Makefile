@@ -32,5 +32,6 @@ demo: data
 test: data
 	$(BIN)/python -m pytest tests
 
-benchmark: setup
+benchmark: data
 	$(BIN)/python scripts/benchmark.py --write BENCHMARKS.md
+	$(BIN)/python scripts/benchmark_class.py --append BENCHMARKS.md
