@@ -189,6 +189,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             problems.append(f"{item.nodeid}: task {marker.args[0]!r} is not in course.toml")
         else:
             session.collected[f"{item.path}::{item.name}"] = marker.args[0]
+            final = session.course.final
+            if final and marker.args[0].startswith(final.lesson + ".") and item.get_closest_marker("timeout") is None:
+                # The final task trains for its whole budget: pytest-timeout must allow that much and more.
+                longest = max(budget for dataset in final.datasets.values() for budget in dataset.budget_s.values())
+                item.add_marker(pytest.mark.timeout(longest + 180))
     if problems:
         raise pytest.UsageError("every lesson test must name a known task:\n  " + "\n  ".join(problems))
 
