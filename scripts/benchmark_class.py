@@ -63,6 +63,10 @@ def main() -> None:
         f"| rebuilding every output for the class (`torchcamp merge`: CSVs, Gradescope, Classroom, feedback with pictures, "
         f"summary, nbgrader gradebook) | {seconds:.1f} s | | |",
         "",
+        "`-j 1` already grades each submission's two lesson groups side by side (a single",
+        "submission's `--jobs` defaults to 2), so on a 2-core machine `-j 2` runs four pytest",
+        "processes at once; compare the two rows before choosing `-j` for a machine.",
+        "",
     ])
     if options.append:
         with options.append.open("a", encoding="utf-8") as handle:
