@@ -197,3 +197,18 @@ def test_pages_render_in_a_real_browser(classroom, tmp_path, page):
     shot = subprocess.run([*common, f"--screenshot={screenshot}", "--window-size=1100,1400", "--hide-scrollbars", url],
                           capture_output=True, text=True, timeout=120, check=False)
     assert shot.returncode == 0 and screenshot.stat().st_size > 20_000, shot.stderr[-2000:]
+
+
+def test_git_repositories_are_cloned_and_force_regrades(tmp_path):
+    repository = tmp_path / "eve"
+    shutil.copytree(ROOT / "solutions", repository / "exercises")
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=eve", "-c", "user.email=eve@example.org", "commit", "-qm", "work"]):
+        subprocess.run(["git", *command], cwd=repository, check=True, capture_output=True)
+    source = f"file://{repository}"
+    out = tmp_path / "out"
+    first = torchcamp("grade", source, "--out", str(out), "--lesson", LESSON)
+    assert "eve: 10 / 10" in first
+    kept = torchcamp("grade", source, "--out", str(out), "--lesson", LESSON)
+    assert "eve: 10 / 10 (unchanged, kept)" in kept
+    forced = torchcamp("grade", source, "--out", str(out), "--lesson", LESSON, "--force")
+    assert "eve: 10 / 10\n" in forced and "unchanged" not in forced
