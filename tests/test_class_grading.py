@@ -212,3 +212,26 @@ def test_git_repositories_are_cloned_and_force_regrades(tmp_path):
     assert "eve: 10 / 10 (unchanged, kept)" in kept
     forced = torchcamp("grade", source, "--out", str(out), "--lesson", LESSON, "--force")
     assert "eve: 10 / 10\n" in forced and "unchanged" not in forced
+
+
+def test_a_killed_run_resumes_without_losing_or_duplicating(classroom, tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "torchcamp.cli", "grade", *classroom["sources"], "--out", str(out),
+               "--roster", str(classroom["roster"]), "--lesson", LESSON]
+    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 1:
+        time.sleep(0.2)
+    os.killpg(run.pid, signal.SIGKILL)  # no chance to clean up: the hardest interruption
+    run.wait()
+    survivors = {path.name: path.read_text() for path in (out / "results").glob("*.json")}
+    assert 1 <= len(survivors) < 4, "the run should have been killed part-way"
+    resumed = torchcamp(*command[3:])
+    assert resumed.count("(unchanged, kept)") == len(survivors)
+    records = sorted(path.name for path in (out / "results").glob("*.json"))
+    assert records == ["bo.json", "dee.json", "s001.json", "s003.json"]
+    for name, text in survivors.items():
+        assert (out / "results" / name).read_text() == text, "a record graded before the kill must be kept as it was"
