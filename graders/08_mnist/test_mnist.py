@@ -105,5 +105,7 @@ def test_stops_within_its_time_budget(student, tmp_path):
     images = torch.randint(0, 256, (2000, 28, 28), generator=torch.Generator().manual_seed(1), dtype=torch.uint8)
     labels = torch.randint(0, 10, (2000,), generator=torch.Generator().manual_seed(2))
     root = str(write_mnist_like(tmp_path, (images[:1900], labels[:1900]), (images[1900:], labels[1900:])))
-    seconds = student.run_with_deadline(30, seconds_for_a_tiny_budget, root)
-    assert seconds < 3.0, f"asked for 10,000 epochs within 1 s, the call took {seconds:.1f} s: check the time budget"
+    # Ignoring the budget means 10,000 epochs: minutes, past the deadline. Respecting it means
+    # about a second; the margin is wide so a busy machine cannot fail a correct script.
+    seconds = student.run_with_deadline(60, seconds_for_a_tiny_budget, root)
+    assert seconds < 15.0, f"asked for 10,000 epochs within 1 s, the call took {seconds:.1f} s: check the time budget"

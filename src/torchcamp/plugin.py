@@ -49,7 +49,7 @@ class GradingSession:
     outcomes: list[TestOutcome] = field(default_factory=list)
     final_run: dict | None = None  # what the final task's training produced, for feedback
     collected: dict[str, str] = field(default_factory=dict)  # test id -> task, for `torchcamp validate`
-    final_device: str = "cpu"
+    final_device: str = ""  # resolved on first use: see resolved_final_device()
 
     def lesson_file(self, lesson: Lesson) -> Path:
         if self.submission is None:
@@ -71,11 +71,20 @@ class GradingSession:
                 grading = self.course.grading
                 # CUDA maps far more address space than any sane cap: bound the final task's
                 # worker by its deadline instead when it trains on a GPU.
-                on_gpu = self.course.final is not None and lesson.id == self.course.final.lesson and self.final_device.startswith("cuda")
+                final_lesson = self.course.final is not None and lesson.id == self.course.final.lesson
+                on_gpu = final_lesson and self.resolved_final_device().startswith("cuda")
                 memory = None if on_gpu else grading.worker_memory_mb
                 sandbox = SandboxSettings(self.call_timeout_s, memory, grading.worker_output_mb)
                 self.students[lesson.id] = RemoteStudent(self.lesson_file(lesson), sandbox)
         return self.students[lesson.id]
+
+    def resolved_final_device(self) -> str:
+        """--torchcamp-device, else $TORCHCAMP_DEVICE, else cuda when this machine has it."""
+        if not self.final_device:
+            import torch
+
+            self.final_device = "cuda" if torch.cuda.is_available() else "cpu"
+        return self.final_device
 
     def reference_for(self, lesson: Lesson) -> Any:
         if lesson.id not in self.references:
@@ -256,12 +265,7 @@ def final_task(request: pytest.FixtureRequest) -> FinalTaskSettings:
         from torchcamp.data import ways_to_get
 
         pytest.fail(ways_to_get(dataset, data_root, f"not found under {data_root}"), pytrace=False)
-    device = session.final_device
-    if not device:
-        import torch
-
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-        session.final_device = device
+    device = session.resolved_final_device()
     budgets = final.datasets[dataset].budget_s
     kind = device.split(":")[0]
     if kind not in budgets:
