@@ -143,27 +143,46 @@ def test_flooding_stdout_neither_blocks_nor_fills_the_disk(lesson):
         student.flood()
 
 
-def test_forked_children_die_with_the_worker(lesson):
-    student = lesson("""
-        import os, time
+def processes_running(token: str) -> list[int]:
+    """Host pids whose command line holds TOKEN (pids inside a sandbox mean nothing out here)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if token.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_children_and_daemons_die_with_the_worker(lesson):
+    token = f"{os.getpid()}{time.monotonic_ns() % 10**6}.5"  # a unique `sleep` argument to look for
+    student = lesson(f"""
+        import os
         def spawn():
-            pid = os.fork()
-            if pid == 0:
-                time.sleep(1000)
+            if os.fork() == 0:  # a plain child
+                os.execv("/bin/sleep", ["sleep", "{token}"])
+            if os.fork() == 0:  # a daemon: double fork, new session
+                os.setsid()
+                if os.fork() == 0:
+                    os.execv("/bin/sleep", ["sleep", "{token}"])
                 os._exit(0)
-            return pid
+            return True
     """)
-    child = student.spawn()
+    assert student.spawn()
+    deadline = time.monotonic() + 5
+    while len(processes_running(token)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(processes_running(token)) == 2, "the test's processes did not start"
     student.close()
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        state = Path(f"/proc/{child}/stat")
-        if not state.exists() or state.read_text().split(")")[-1].split()[0] == "Z":
-            break
+    while processes_running(token) and time.monotonic() < deadline:
         time.sleep(0.05)
-    else:
-        os.kill(child, 9)
-        pytest.fail("a process forked by student code outlived its worker")
+    survivors = processes_running(token)
+    for pid in survivors:
+        os.kill(pid, 9)
+    assert not survivors, "a process started by student code outlived its worker"
 
 
 def test_import_failures_are_reported_once_per_lesson(lesson):

@@ -1,7 +1,5 @@
 """Hidden graders for lesson 00: the student's answers against the reference's, judged here."""
 
-import os
-from unittest import mock
 
 import pytest
 import torch
@@ -9,18 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from torchcamp.compare import assert_same, student_raises
+from torchcamp.probes import load_probes
 from torchcamp.strategies import seeds
+
+probes = load_probes(__file__)
 
 overrides = st.one_of(st.none(), st.sampled_from(["cpu", "mps", "cuda"]), st.integers(0, 7).map(lambda n: f"cuda:{n}"))
 bad_overrides = st.text(min_size=1, max_size=8).filter(lambda s: s not in {"cpu", "mps", "cuda"} and not s.startswith("cuda:"))
-
-
-def report_on_a_machine_with(module, gpus, mps):
-    """Probe: the report as it would read on a machine with GPUS CUDA devices."""
-    with mock.patch.object(torch.cuda, "is_available", lambda: gpus > 0), \
-         mock.patch.object(torch.cuda, "device_count", lambda: gpus), \
-         mock.patch.object(torch.backends.mps, "is_available", lambda: mps):
-        return module.environment_report()
 
 
 @pytest.mark.task("00.versions")
@@ -31,8 +24,8 @@ def test_report_matches_the_reference_here(student, reference):
 @pytest.mark.task("00.versions")
 @given(gpus=st.integers(0, 8), mps=st.booleans())
 def test_report_asks_torch_instead_of_guessing(student, reference, gpus, mps):
-    expected = report_on_a_machine_with(reference, gpus, mps)
-    assert_same(student.run(report_on_a_machine_with, gpus, mps), expected, f"your report on a machine with {gpus} GPUs")
+    expected = probes.report_on_a_machine_with(reference, gpus, mps)
+    assert_same(student.run(probes.report_on_a_machine_with, gpus, mps), expected, f"your report on a machine with {gpus} GPUs")
 
 
 @pytest.mark.task("00.choose_device")
@@ -48,31 +41,13 @@ def test_every_unknown_override_is_refused(student, cuda, mps, override):
         student.choose_device(cuda, mps, override)
 
 
-def default_device_under(module, override, cuda, mps):
-    """Probe: default_device() with TORCHCAMP_DEVICE=OVERRIDE and the given accelerators."""
-    environment = {"TORCHCAMP_DEVICE": override} if override is not None else {}
-    with mock.patch.dict(os.environ, environment, clear=False), \
-         mock.patch.object(torch.cuda, "is_available", lambda: cuda), \
-         mock.patch.object(torch.backends.mps, "is_available", lambda: mps):
-        if override is None:
-            os.environ.pop("TORCHCAMP_DEVICE", None)
-        return str(module.default_device())
-
-
 @pytest.mark.task("00.default_device")
 @given(override=st.one_of(st.none(), st.just(""), st.sampled_from(["cpu", "cuda", "mps", "cuda:1"])),
        cuda=st.booleans(), mps=st.booleans())
 def test_default_device_honours_environment_and_hardware(student, reference, override, cuda, mps):
-    expected = default_device_under(reference, override, cuda, mps)
-    assert_same(student.run(default_device_under, override, cuda, mps), expected,
+    expected = probes.default_device_under(reference, override, cuda, mps)
+    assert_same(student.run(probes.default_device_under, override, cuda, mps), expected,
                 f"your device with TORCHCAMP_DEVICE={override!r}, cuda={cuda}, mps={mps}")
-
-
-def global_stream_after_call(module, seed):
-    """Probe: the next global random number after seeding globally and calling the function."""
-    torch.manual_seed(1234)
-    module.random_matrix_on("cpu", seed)
-    return torch.rand(4)
 
 
 @pytest.mark.task("00.smoke_test")
@@ -86,5 +61,5 @@ def test_matrix_matches_reference_for_every_seed(student, reference, seed):
 def test_global_random_state_is_left_alone(student, seed):
     torch.manual_seed(1234)
     untouched = torch.rand(4)
-    assert_same(student.run(global_stream_after_call, seed), untouched,
+    assert_same(student.run(probes.global_stream_after_call, seed), untouched,
                 "the global random numbers after your call (use a torch.Generator, not torch.manual_seed)")

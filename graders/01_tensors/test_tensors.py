@@ -7,7 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from torchcamp.compare import assert_same
+from torchcamp.probes import load_probes
 from torchcamp.strategies import float_tensors, int_tensors, seeds, shapes
+
+probes = load_probes(__file__)
 
 small_ints = st.integers(-1000, 1000)
 small_floats = st.floats(-1e3, 1e3, allow_nan=False, width=32)
@@ -25,18 +28,11 @@ def test_rows_match_reference(student, reference, rows):
     assert_same(student.tensor_from_rows(rows), reference.tensor_from_rows(rows))
 
 
-def mutate_after_converting(module, array):
-    """Probe: convert, then change the array; a shared tensor sees the change."""
-    tensor = module.from_numpy_shared(array)
-    array += 1
-    return tensor.clone()
-
-
 @pytest.mark.task("01.from_numpy")
 @given(shape=shapes(), seed=seeds, dtype=st.sampled_from([np.float32, np.float64, np.int64]))
 def test_tensor_shares_memory_with_array(student, reference, shape, seed, dtype):
     array = np.random.default_rng(seed).integers(-50, 50, size=shape).astype(dtype)
-    assert_same(student.run(mutate_after_converting, array.copy()), mutate_after_converting(reference, array.copy()),
+    assert_same(student.run(probes.mutate_after_converting, array.copy()), probes.mutate_after_converting(reference, array.copy()),
                 "the tensor after changing the array (it should share memory)")
 
 
@@ -60,13 +56,6 @@ def test_uniform_matches_reference(student, reference, shape, low, width, seed):
     assert bool(((actual >= low) & (actual <= low + width)).all()), "values fall outside [low, high)"
 
 
-def global_stream_after(module, shape, seed):
-    """Probe: the global generator's next numbers after a call."""
-    torch.manual_seed(99)
-    module.seeded_normal(shape, seed)
-    return torch.rand(3)
-
-
 @pytest.mark.task("01.seeded")
 @given(shape=shapes(), seed=seeds)
 def test_normal_matches_reference(student, reference, shape, seed):
@@ -78,7 +67,7 @@ def test_normal_matches_reference(student, reference, shape, seed):
 def test_global_random_state_untouched(student, shape, seed):
     torch.manual_seed(99)
     untouched = torch.rand(3)
-    assert_same(student.run(global_stream_after, shape, seed), untouched,
+    assert_same(student.run(probes.global_stream_after, shape, seed), untouched,
                 "the global random stream after your call (use a torch.Generator)")
 
 

@@ -6,7 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from torchcamp.compare import assert_same
+from torchcamp.probes import load_probes
 from torchcamp.strategies import float_tensors, int_tensors, matrices, seeds, shapes
+
+probes = load_probes(__file__)
 
 sides = st.integers(1, 6)
 
@@ -88,24 +91,17 @@ def test_outer_sum_of_different_lengths(student, reference, u, v):
     assert_same(student.outer_sum(u, v), reference.outer_sum(u, v), f"your table for lengths {len(u)} and {len(v)}")
 
 
-def original_after_writing_into(module, function_name, t):
-    """Probe: write into the function's result, then hand back the original."""
-    result = getattr(module, function_name)(t)
-    result.fill_(-1.0)
-    return t
-
-
 @pytest.mark.task("02.clone_view")
 @given(t=float_tensors(low=0, high=1))
 def test_copy_shares_no_memory(student, t):
-    assert_same(student.run(original_after_writing_into, "independent_copy", t.clone()), t,
+    assert_same(student.run(probes.original_after_writing_into, "independent_copy", t.clone()), t,
                 "the original after writing into your copy (it must not change)")
 
 
 @pytest.mark.task("02.clone_view")
 @given(t=float_tensors(low=0, high=1))
 def test_view_shares_memory(student, t):
-    assert_same(student.run(original_after_writing_into, "flat_view", t.clone()), torch.full_like(t, -1.0),
+    assert_same(student.run(probes.original_after_writing_into, "flat_view", t.clone()), torch.full_like(t, -1.0),
                 "the original after writing into your view (it must change too)")
 
 

@@ -6,59 +6,34 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from torchcamp.compare import assert_same
+from torchcamp.probes import load_probes
 from torchcamp.strategies import float_tensors, seeds, shapes
+
+probes = load_probes(__file__)
 
 column_inputs = float_tensors(shapes(2, 2, 1, 8).map(lambda s: (s[0], 1)), low=-3, high=3)
 learning_rates = st.sampled_from([0.001, 0.01, 0.05, 0.1])
 
 
-def built_from_seed(module, seed, x):
-    """Probe: a model built right after seeding, its weights and its output."""
-    torch.manual_seed(seed)
-    model = module.LineModel()
-    return {"state": dict(model.state_dict()), "output": model(x).detach(), "is_module": isinstance(model, torch.nn.Module)}
-
-
 @pytest.mark.task("04.model")
 @given(seed=seeds, x=column_inputs)
 def test_model_is_one_linear_layer(student, reference, seed, x):
-    assert_same(student.run(built_from_seed, seed, x), built_from_seed(reference, seed, x), "your model (weights and output)")
-
-
-def one_update(module, seed, lr, x, y):
-    """Probe: one update with the student's loss and optimizer on a fixed linear model."""
-    torch.manual_seed(seed)
-    model = torch.nn.Linear(1, 1)
-    loss_fn, optimizer = module.make_training_tools(model, lr)
-    loss = loss_fn(model(x), y)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    return {"loss": loss.detach(), "state": dict(model.state_dict())}
+    assert_same(student.run(probes.built_from_seed, seed, x), probes.built_from_seed(reference, seed, x), "your model (weights and output)")
 
 
 @pytest.mark.task("04.tools")
 @given(seed=seeds, lr=learning_rates, x=column_inputs)
 def test_tools_update_like_mse_and_sgd(student, reference, seed, lr, x):
     y = 3 * x - 1
-    assert_same(student.run(one_update, seed, lr, x, y), one_update(reference, seed, lr, x, y),
+    assert_same(student.run(probes.one_update, seed, lr, x, y), probes.one_update(reference, seed, lr, x, y),
                 f"loss and weights after one update with lr={lr}", rtol=1e-5, atol=1e-6)
-
-
-def after_steps(module, seed, lr, x, y, steps):
-    """Probe: k train_step calls from a seeded start, with known loss and optimizer."""
-    torch.manual_seed(seed)
-    model = torch.nn.Linear(1, 1)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    losses = [module.train_step(model, x, y, torch.nn.MSELoss(), optimizer) for _ in range(steps)]
-    return {"losses": losses, "state": dict(model.state_dict())}
 
 
 @pytest.mark.task("04.train_step")
 @given(seed=seeds, lr=learning_rates, x=column_inputs, steps=st.integers(2, 6))
 def test_parameters_after_k_steps_match_reference(student, reference, seed, lr, x, steps):
     y = -2 * x + 0.5
-    assert_same(student.run(after_steps, seed, lr, x, y, steps), after_steps(reference, seed, lr, x, y, steps),
+    assert_same(student.run(probes.after_steps, seed, lr, x, y, steps), probes.after_steps(reference, seed, lr, x, y, steps),
                 f"losses and weights after {steps} steps", rtol=1e-4, atol=1e-5)
 
 

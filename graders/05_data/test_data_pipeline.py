@@ -7,26 +7,18 @@ from hypothesis import strategies as st
 
 from torchcamp.compare import assert_same
 from torchcamp.data import write_mnist_like
+from torchcamp.probes import load_probes
 from torchcamp.strategies import int_tensors, seeds, shapes
 
+probes = load_probes(__file__)
+
 pixel_images = int_tensors(st.just((28, 28)), low=0, high=255, dtype=torch.uint8)
-
-
-def transformed(module, pixels):
-    from PIL import Image
-
-    return module.make_transform()(Image.fromarray(pixels.numpy()))
 
 
 @pytest.mark.task("05.transform")
 @given(pixels=pixel_images)
 def test_transform_matches_reference(student, reference, pixels):
-    assert_same(student.run(transformed, pixels), transformed(reference, pixels), rtol=1e-5, atol=1e-5)
-
-
-def items(module, root, train, indices):
-    dataset = module.mnist_dataset(root, train)
-    return len(dataset), [dataset[index] for index in indices]
+    assert_same(student.run(probes.transformed, pixels), probes.transformed(reference, pixels), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.task("05.dataset")
@@ -38,25 +30,14 @@ def test_items_match_reference(student, reference, tmp_path_factory, seed, train
     labels = torch.randint(0, 10, (7,), generator=generator).tolist()
     root = str(write_mnist_like(tmp_path_factory.mktemp("mnist"), (images[:4], labels[:4]), (images[4:], labels[4:])))
     indices = [0, 1, 2] if train else [0, 2]
-    assert_same(student.run(items, root, train, indices), items(reference, root, train, indices), rtol=1e-5, atol=1e-5)
-
-
-def order_of(module, n, batch_size, shuffle, seed):
-    loader = module.make_loader(torch.utils.data.TensorDataset(torch.arange(n)), batch_size, shuffle, seed)
-    return [batch for (batch,) in loader]
+    assert_same(student.run(probes.items, root, train, indices), probes.items(reference, root, train, indices), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.task("05.loader")
 @given(n=st.integers(1, 40), batch_size=st.integers(1, 16), shuffle=st.booleans(), seed=seeds)
 def test_order_matches_reference(student, reference, n, batch_size, shuffle, seed):
-    assert_same(student.run(order_of, n, batch_size, shuffle, seed), order_of(reference, n, batch_size, shuffle, seed),
+    assert_same(student.run(probes.order_of, n, batch_size, shuffle, seed), probes.order_of(reference, n, batch_size, shuffle, seed),
                 f"your batches (n={n}, batch_size={batch_size}, shuffle={shuffle})")
-
-
-def global_stream_after_loading(module, seed):
-    torch.manual_seed(7)
-    order_of(module, 10, 3, True, seed)
-    return torch.rand(3)
 
 
 @pytest.mark.task("05.loader")
@@ -64,7 +45,7 @@ def global_stream_after_loading(module, seed):
 def test_shuffling_leaves_global_randomness_alone(student, seed):
     torch.manual_seed(7)
     untouched = torch.rand(3)
-    assert_same(student.run(global_stream_after_loading, seed), untouched, "the global random stream after shuffling")
+    assert_same(student.run(probes.global_stream_after_loading, seed), untouched, "the global random stream after shuffling")
 
 
 @pytest.mark.task("05.stats")

@@ -6,25 +6,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from torchcamp.compare import assert_same
+from torchcamp.probes import load_probes
 from torchcamp.strategies import float_tensors, seeds, shapes
+
+probes = load_probes(__file__)
 
 images = float_tensors(shapes(4, 4, 1, 5).map(lambda s: (s[0], 1, 28, 28)), low=-1, high=3)
 
 
-def layout(module):
-    net = module.Net()
-    return {name: tuple(tensor.shape) for name, tensor in net.state_dict().items()}
-
-
 @pytest.mark.task("06.net")
 def test_layers_have_the_seed_names_and_shapes(student, reference):
-    assert_same(student.run(layout), layout(reference), "your layers (name: shape)")
-
-
-def output_with_weights(module, state, x):
-    net = module.Net()
-    net.load_state_dict(state)
-    return net(x).detach()
+    assert_same(student.run(probes.layout), probes.layout(reference), "your layers (name: shape)")
 
 
 @pytest.mark.task("06.net")
@@ -32,50 +24,31 @@ def output_with_weights(module, state, x):
 def test_same_weights_same_logits(student, reference, seed, x):
     torch.manual_seed(seed)
     state = reference.Net().state_dict()
-    expected = output_with_weights(reference, state, x)
-    assert_same(student.run(output_with_weights, state, x), expected, "your logits with the reference's weights",
+    expected = probes.output_with_weights(reference, state, x)
+    assert_same(student.run(probes.output_with_weights, state, x), expected, "your logits with the reference's weights",
                 rtol=1e-4, atol=1e-5)
-
-
-def rows_alone_and_together(module, seed, x):
-    torch.manual_seed(seed)
-    net = module.Net()
-    together = net(x).detach()
-    alone = torch.cat([net(x[i : i + 1]).detach() for i in range(len(x))])
-    return together, alone
 
 
 @pytest.mark.task("06.net")
 @given(seed=seeds, x=images)
 def test_each_row_depends_only_on_its_image(student, seed, x):
-    together, alone = student.run(rows_alone_and_together, seed, x)
+    together, alone = student.run(probes.rows_alone_and_together, seed, x)
     assert together.shape == (len(x), 10), f"output shape {tuple(together.shape)} for {len(x)} images"
     assert_same(together, alone, "row i of net(x) vs net(x[i:i+1])", rtol=1e-4, atol=1e-5)
     assert not torch.allclose(together.sum(dim=1), torch.ones(len(x))), "return logits; leave softmax to the loss"
-
-
-def parameter_devices_and_output(module, device):
-    net = module.build_on(device)
-    output = net(torch.zeros(3, 1, 28, 28, device=device))
-    return sorted({str(p.device) for p in net.parameters()}), str(output.device), tuple(output.shape)
 
 
 @pytest.mark.task("06.to_device")
 @given(device=st.sampled_from(["cpu", "meta"]))
 def test_every_parameter_moves(student, device):
     # "meta" is a device without data that exists on every machine: a stand-in for a GPU.
-    assert student.run(parameter_devices_and_output, device) == ([device], device, (3, 10))
-
-
-def relu_and_input(module, x):
-    result = module.relu(x)
-    return result, x
+    assert student.run(probes.parameter_devices_and_output, device) == ([device], device, (3, 10))
 
 
 @pytest.mark.task("06.relu")
 @given(x=float_tensors())
 def test_relu_matches_and_leaves_input_alone(student, x):
-    result, after = student.run(relu_and_input, x)
+    result, after = student.run(probes.relu_and_input, x)
     assert_same(result, torch.relu(x), "relu(x)")
     assert_same(after, x, "x after calling relu (it must not change)")
 

@@ -3,19 +3,26 @@
 The grading pytest run is a child process with its own configuration: the course's
 plugin, no plugin auto-loading, no conftest.py, and an empty working directory, so
 nothing from the submission (a conftest, a pytest.ini, a module shadowing `torch`) is
-ever loaded by the grader. Student code itself runs only in worker processes.
+ever loaded by the grader. Student code itself runs only in sandboxed worker processes.
+
+The submission's lesson files are first copied into the grader's scratch folder — regular
+files only, within size limits, never through a symbolic link — and graded from there.
+Each pytest process runs in its own session under a wall-clock deadline and hands its
+results back through a file descriptor this process holds, not a file in a folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from torchcamp.manifest import Course, Lesson
 from torchcamp.scoring import task_score, task_status
@@ -70,9 +77,12 @@ class GradingOptions:
     data_root: Path | None = None  # final task; default: $TORCHCAMP_DATA or COURSE/data
     device: str | None = None  # final task; default: $TORCHCAMP_DEVICE, else cuda when available
     junit_xml: Path | None = None  # write pytest's JUnit XML as <this>.<n>.xml, one per pytest process
+    unprotected: bool = False  # grade even where no sandbox can be built (the teacher said so)
 
-    def to_json(self) -> dict:
-        return asdict(self)
+
+# A grading process that runs longer than this (plus the final task's budget) is killed and
+# its lessons fail with that reason: a stopped or wedged process cannot hold up a class.
+RUN_DEADLINE_S = 1800
 
 
 def lessons_directory(submission: Path) -> Path:
@@ -103,17 +113,19 @@ def test_paths(course: Course, lesson: Lesson) -> list[str]:
 
 
 def pytest_command(
-    course: Course, submission: Path, paths: list[str], results: Path, config: Path, options: GradingOptions, number: int = 0
+    course: Course, submission: Path, paths: list[str], results_fd: int, scratch: Path, options: GradingOptions, number: int = 0
 ) -> list[str]:
     # -P: the working directory is not put on sys.path, so no file can shadow a module.
     return [
         sys.executable, "-P", "-m", "pytest", *paths,
-        "-c", str(config), "--rootdir", str(course.root), "--noconftest",
+        "-c", str(scratch / "pytest.ini"), "--rootdir", str(course.root), "--noconftest",
+        "--basetemp", str(scratch / f"tmp-{number}"),
         "-p", "torchcamp.plugin", "-p", "pytest_timeout", "-p", "no:cacheprovider",
         "--import-mode=importlib", "-q", "--no-header", "-rN", "--tb=no",
         "--torchcamp-course", str(course.root),
         "--torchcamp-submission", str(submission),
-        "--torchcamp-results", str(results),
+        "--torchcamp-results-fd", str(results_fd),
+        *(["--torchcamp-unprotected"] if options.unprotected else []),
         *(["--torchcamp-call-timeout", str(options.call_timeout_s)] if options.call_timeout_s else []),
         *(["--torchcamp-dataset", options.dataset] if options.dataset else []),
         *(["--torchcamp-data-root", str(Path(options.data_root).resolve())] if options.data_root else []),
@@ -122,10 +134,54 @@ def pytest_command(
     ]  # fmt: skip
 
 
-def run_graders(course: Course, submission: Path, lessons: list[Lesson], options: GradingOptions) -> tuple[list[dict], dict | None]:
+@dataclass
+class GradingRun:
+    """One pytest process grading a contiguous run of lessons."""
+
+    lessons: list[Lesson]
+    process: subprocess.Popen
+    results: Any  # an unlinked temporary file: reachable only through our descriptor
+    log: Any
+
+
+def run_deadline_s(course: Course, lessons: list[Lesson], options: GradingOptions) -> float:
+    final = course.final
+    if final is None or final.lesson not in {lesson.id for lesson in lessons}:
+        return RUN_DEADLINE_S
+    longest = max(budget for dataset in final.datasets.values() for budget in dataset.budget_s.values())
+    return RUN_DEADLINE_S + 2 * longest
+
+
+def finish(run: GradingRun, deadline_s: float) -> tuple[list[dict], dict | None, dict[str, str]]:
+    """Wait for RUN; its outcomes, final-task record and per-lesson problems."""
+    lesson_ids = [lesson.id for lesson in run.lessons]
+    try:
+        returncode = run.process.wait(timeout=max(1.0, deadline_s))
+    except subprocess.TimeoutExpired:
+        os.killpg(run.process.pid, signal.SIGKILL)
+        run.process.wait()
+        return [], None, dict.fromkeys(lesson_ids, f"grading these lessons took longer than {deadline_s:.0f} s and was stopped")
+    run.results.seek(0)
+    text = run.results.read()
+    run.results.close()
+    if returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.Signals._value2member_map_ else str(-returncode)
+        return [], None, dict.fromkeys(lesson_ids, f"the grading process was killed ({name}) before it finished these lessons")
+    # pytest's exit codes: 0 all passed, 1 some failed; anything else means the run broke.
+    if returncode not in (0, 1) or not text:
+        run.log.seek(0)
+        output = run.log.read()[-4000:]
+        raise GradingRunError(f"the grading run failed (pytest exit code {returncode}):\n{output}")
+    records = json.loads(text)
+    return records["tests"], records["final"], records.get("lesson_problems", {})
+
+
+def run_graders(
+    course: Course, submission: Path, lessons: list[Lesson], options: GradingOptions
+) -> tuple[list[dict], dict | None, dict[str, str]]:
     """Run the graders of LESSONS against SUBMISSION in JOBS concurrent pytest processes.
 
-    Each process has its own worker and takes a contiguous run of lessons. On two cores
+    Each process has its own workers and takes a contiguous run of lessons. On two cores
     two processes finish a whole course sooner, because a call into a worker keeps one
     side waiting while the other (de)serializes.
     """
@@ -133,35 +189,34 @@ def run_graders(course: Course, submission: Path, lessons: list[Lesson], options
     groups = [lessons[index * len(lessons) // jobs : (index + 1) * len(lessons) // jobs] for index in range(jobs)]
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    with tempfile.TemporaryDirectory(prefix="torchcamp-grade-") as scratch:
-        config = Path(scratch) / "pytest.ini"
-        config.write_text("[pytest]\n", encoding="utf-8")
+    outcomes: list[dict] = []
+    final = None
+    problems: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="torchcamp-grade-") as scratch_name:
+        scratch = Path(scratch_name)
+        (scratch / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
         runs = []
         for number, group in enumerate(groups):
             paths = [path for lesson in group for path in test_paths(course, lesson)]
             if not paths:
                 continue
-            results = Path(scratch) / f"results-{number}.json"
-            log = (Path(scratch) / f"pytest-{number}.log").open("w+", encoding="utf-8", errors="replace")
+            results = tempfile.TemporaryFile("w+", encoding="utf-8")
+            log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
             process = subprocess.Popen(
-                pytest_command(course, submission, paths, results, config, options, number),
-                cwd=scratch, env=environment, stdout=log, stderr=subprocess.STDOUT,
-            )
-            runs.append((process, results, log))
-        outcomes: list[dict] = []
-        final = None
-        for process, results, log in runs:
-            returncode = process.wait()
-            # pytest's exit codes: 0 all passed, 1 some failed; anything else means the run broke.
-            if returncode not in (0, 1) or not results.exists():
-                log.seek(0)
-                output = log.read()[-4000:]
-                raise GradingRunError(f"the grading run failed (pytest exit code {returncode}):\n{output}")
-            log.close()
-            records = json.loads(results.read_text(encoding="utf-8"))
-            outcomes.extend(records["tests"])
-            final = final or records["final"]
-        return outcomes, final
+                pytest_command(course, submission, paths, results.fileno(), scratch, options, number),
+                cwd=scratch, env=environment, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                pass_fds=(results.fileno(),), start_new_session=True,
+            )  # fmt: skip
+            runs.append(GradingRun(group, process, results, log))
+        started = time.monotonic()
+        for run in runs:
+            with run.log:
+                deadline = run_deadline_s(course, run.lessons, options) - (time.monotonic() - started)
+                tests, run_final, run_problems = finish(run, deadline)
+            outcomes.extend(tests)
+            final = final or run_final
+            problems.update(run_problems)
+    return outcomes, final, problems
 
 
 def property_name(nodeid: str) -> str:
@@ -170,22 +225,37 @@ def property_name(nodeid: str) -> str:
     return name.removeprefix("test_").replace("_", " ")
 
 
-def lesson_file_problem(lessons_dir: Path, lesson: Lesson) -> str | None:
-    """Why a lesson file cannot be graded at all (missing, not UTF-8), or None."""
+def copy_lesson_file(lessons_dir: Path, lesson: Lesson, target: Path, max_bytes: int) -> str | None:
+    """Copy one lesson file into TARGET (same relative path); why it cannot be graded, or None.
+
+    Only a regular file is copied, and no component of its path may be a symbolic link: a
+    link could point at the reference solutions or at another student's work.
+    """
     relative = f"{lesson.directory}/{lesson.filename}"
-    path = lessons_dir / relative
+    path = lessons_dir
+    for part in (lesson.directory, lesson.filename):
+        path = path / part
+        if path.is_symlink():
+            return f"{relative}: {path.relative_to(lessons_dir)} is a symbolic link; submit the file itself"
     if not path.is_file():
         return f"{relative} is missing from the submission"
+    size = path.stat().st_size
+    if size > max_bytes:
+        return f"{relative} is {size // 1024} KB, more than the {max_bytes // 1024} KB a lesson file may have"
     data = path.read_bytes()
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return f"{relative} is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
+    copy = target / relative
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(data)
     return None
 
 
 def lesson_result(lesson: Lesson, outcomes: list[dict], file_problem: str | None) -> LessonResult:
+    """FILE_PROBLEM: why the whole lesson scores nothing (a missing file, a killed grading process)."""
     result = LessonResult(lesson.id, lesson.title, 0.0, lesson.max_score)
     for task in lesson.tasks:
         mine = [outcome for outcome in outcomes if outcome["task"] == task.id]
@@ -216,16 +286,19 @@ def grade(
     submission = Path(submission).resolve()
     lessons_dir = lessons_directory(submission)
     lessons = select_lessons(course, lesson_ids)
-    unreadable = {
-        lesson.id: problem
-        for lesson in lessons
-        if (problem := lesson_file_problem(lessons_dir, lesson)) is not None
-    }
-    if not any((lessons_dir / lesson.directory / lesson.filename).is_file() for lesson in course.lessons):
+    if not any((lessons_dir / lesson.directory / lesson.filename).exists() for lesson in course.lessons):
         raise SubmissionError(f"{submission}: no lesson files found (expected e.g. {course.lessons[0].directory}/{course.lessons[0].filename})")
-    to_run = [lesson for lesson in lessons if lesson.id not in unreadable]
-    outcomes, final = run_graders(course, lessons_dir, to_run, options or GradingOptions())
-    results = [lesson_result(lesson, outcomes, unreadable.get(lesson.id)) for lesson in lessons]
+    max_bytes = course.grading.max_lesson_file_kb * 1024
+    with tempfile.TemporaryDirectory(prefix="torchcamp-lessons-") as staged:
+        unreadable = {
+            lesson.id: problem
+            for lesson in lessons
+            if (problem := copy_lesson_file(lessons_dir, lesson, Path(staged), max_bytes)) is not None
+        }
+        to_run = [lesson for lesson in lessons if lesson.id not in unreadable]
+        outcomes, final, problems = run_graders(course, Path(staged), to_run, options or GradingOptions())
+    problems.update(unreadable)
+    results = [lesson_result(lesson, outcomes, problems.get(lesson.id)) for lesson in lessons]
     return SubmissionResult(
         submission=str(submission),
         score=round(sum(lesson.score for lesson in results), 2),

@@ -8,6 +8,7 @@ the same torchcamp.errors classes, so one test file serves both transports.
 from __future__ import annotations
 
 import pickle
+import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,6 +29,7 @@ class LocalStudent:
         self._module_path = module_path
         self._module: ModuleType | None = None
         self._import_problem: Exception | None = None
+        self.last_call_seconds = 0.0
 
     def _loaded(self) -> ModuleType:
         if self._import_problem is not None:
@@ -49,10 +51,13 @@ class LocalStudent:
     def _invoke(self, function: Any, args: tuple, kwargs: dict) -> Any:
         # Copied exactly as the worker transport copies them (pickle), so both modes agree.
         args, kwargs = pickle.loads(pickle.dumps((args, kwargs)))
+        started = time.monotonic()
         try:
             result = function(*args, **kwargs)
         except Exception as error:  # noqa: BLE001 — reported as the student's exception, with their traceback chained
             raise as_problem(error, self._module_path) from error
+        finally:
+            self.last_call_seconds = time.monotonic() - started
         return codec.decode(codec.encode(result))
 
     def __getattr__(self, name: str) -> Any:

@@ -78,6 +78,9 @@ class Grading(_Strict):
     student_test_timeout_s: Annotated[float, Field(gt=0)] = 30.0
     worker_memory_mb: Annotated[int, Field(ge=3584)] = 8192
     worker_output_mb: Annotated[int, Field(gt=0)] = 16
+    sandbox_memory_mb: Annotated[int, Field(ge=1024)] = 3072  # resident memory of a whole sandbox (cgroup)
+    sandbox_processes: Annotated[int, Field(ge=16)] = 256  # processes and threads of a whole sandbox (cgroup)
+    max_lesson_file_kb: Annotated[int, Field(gt=0)] = 64  # a lesson file is code: weights or data do not fit
     student_examples: Annotated[int, Field(gt=0)] = 10
     grading_examples: Annotated[int, Field(gt=0)] = 30
 
@@ -88,6 +91,9 @@ class FinalDataset(_Strict):
     tiers: Annotated[list[Annotated[float, Field(gt=0, le=100)]], Field(min_length=1)]
     budget_s: dict[str, Annotated[float, Field(gt=0)]]
     measured: str = ""  # the runs that justify the tiers, in words
+    # Test accuracy that lesson 06's MLP does not reach by training on this training split:
+    # a result at or above it is flagged for the teacher instead of paid.
+    flag_above: Annotated[float, Field(gt=0, le=100)] = 100.0
 
     @field_validator("tiers")
     @classmethod

@@ -50,33 +50,48 @@ class GradingSession:
     final_run: dict | None = None  # what the final task's training produced, for feedback
     collected: dict[str, str] = field(default_factory=dict)  # test id -> task, for `torchcamp validate`
     final_device: str = ""  # resolved on first use: see resolved_final_device()
+    sandboxed: bool = True  # grading mode: workers run in a sandbox (False only when the teacher accepted that)
 
     def lesson_file(self, lesson: Lesson) -> Path:
         if self.submission is None:
             return self.course.root / "exercises" / lesson.directory / lesson.filename
         return self.submission / lesson.directory / lesson.filename
 
-    def student_for(self, lesson: Lesson) -> Any:
+    def student_for(self, lesson: Lesson, shared: Path) -> Any:
+        """SHARED: the run's temporary folder, shown read-only to the worker (test data lives there)."""
         if lesson.id not in self.students:
             if self.in_process:
                 from torchcamp.local_student import LocalStudent
 
                 self.students[lesson.id] = LocalStudent(self.lesson_file(lesson))
             else:
-                from torchcamp.sandbox import RemoteStudent, SandboxSettings
+                from torchcamp.sandbox import RemoteStudent
 
                 # One worker alive at a time keeps a grading run's memory bounded.
                 for other in self.students.values():
                     other.close()
-                grading = self.course.grading
-                # CUDA maps far more address space than any sane cap: bound the final task's
-                # worker by its deadline instead when it trains on a GPU.
-                final_lesson = self.course.final is not None and lesson.id == self.course.final.lesson
-                on_gpu = final_lesson and self.resolved_final_device().startswith("cuda")
-                memory = None if on_gpu else grading.worker_memory_mb
-                sandbox = SandboxSettings(self.call_timeout_s, memory, grading.worker_output_mb)
-                self.students[lesson.id] = RemoteStudent(self.lesson_file(lesson), sandbox)
+                self.students[lesson.id] = RemoteStudent(self.lesson_file(lesson), self.sandbox_settings(lesson, shared))
         return self.students[lesson.id]
+
+    def sandbox_settings(self, lesson: Lesson, shared: Path) -> Any:
+        from torchcamp.sandbox import SandboxSettings
+
+        grading = self.course.grading
+        final_lesson = self.course.final is not None and lesson.id == self.course.final.lesson
+        on_gpu = final_lesson and self.resolved_final_device().startswith("cuda")
+        return SandboxSettings(
+            call_timeout_s=self.call_timeout_s,
+            # CUDA maps far more address space than any sane cap: on a GPU only the cgroup
+            # (resident memory) and the deadline bound the final task's worker.
+            memory_mb=None if on_gpu else grading.worker_memory_mb,
+            output_mb=grading.worker_output_mb,
+            readable=(shared,),
+            sandboxed=self.sandboxed,
+            resident_mb=grading.sandbox_memory_mb,
+            max_processes=grading.sandbox_processes,
+            cuda=on_gpu,
+            secret_roots=(self.course.root / "graders",),
+        )
 
     def resolved_final_device(self) -> str:
         """--torchcamp-device, else $TORCHCAMP_DEVICE, else cuda when this machine has it."""
@@ -96,9 +111,15 @@ class GradingSession:
             self.references[lesson.id] = import_module_from(path, f"torchcamp_reference_{lesson.module}")
         return self.references[lesson.id]
 
-    def close(self) -> None:
-        for student in self.students.values():
+    def close(self) -> dict[str, str]:
+        """Stop every worker; returns, per lesson, processes that outlived their sandbox's kill."""
+        survivors = {}
+        for lesson_id, student in self.students.items():
             student.close()
+            if getattr(student, "survivors", None):
+                survivors[lesson_id] = (f"{len(student.survivors)} process(es) started by this lesson's code survived "
+                                        "the end of its sandbox; its grade is withheld")
+        return survivors
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -114,6 +135,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--torchcamp-data-root", metavar="DIR", help="final task: where `torchcamp data` put the datasets")
     group.addoption("--torchcamp-device", metavar="DEVICE", help="final task: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)")
     group.addoption("--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)")
+    group.addoption("--torchcamp-results-fd", type=int, metavar="FD", help="write the results JSON to this open file descriptor")
+    group.addoption(
+        "--torchcamp-unprotected", action="store_true",
+        help="grade even where no sandbox can be built (the worker then sees this machine as the grader does)",
+    )
 
 
 def expand_lesson_shorthand(arg: str) -> str:
@@ -166,9 +192,14 @@ def pytest_configure(config: pytest.Config) -> None:
     register_hypothesis_profiles(course)
     settings.load_profile("student" if in_process else "grading")
     if not in_process:
-        from torchcamp.sandbox import warm_up
+        from torchcamp import confinement
 
-        warm_up()
+        session.sandboxed = confinement.mode() == "bubblewrap"
+        if not session.sandboxed and not config.getoption("torchcamp_unprotected"):
+            raise pytest.UsageError(
+                f"no sandbox for the worker: {confinement.bubblewrap_problem() or 'TORCHCAMP_SANDBOX=none'}; "
+                "grading without one needs --torchcamp-unprotected"
+            )
     if config.getoption("timeout", None) is None:
         grading = course.grading
         config.option.timeout = grading.student_test_timeout_s if in_process else grading.test_timeout_s
@@ -220,10 +251,10 @@ def course(request: pytest.FixtureRequest) -> Course:
 
 
 @pytest.fixture
-def student(request: pytest.FixtureRequest) -> Any:
-    """The student's lesson module: in-process in student mode, in a worker when grading."""
+def student(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The student's lesson module: in-process in student mode, in a sandboxed worker when grading."""
     session = request.config.stash[SESSION]
-    proxy = session.student_for(lesson_of(request.node, session))
+    proxy = session.student_for(lesson_of(request.node, session), tmp_path_factory.getbasetemp())
     proxy.begin_test(request.node.nodeid)
     return proxy
 
@@ -244,6 +275,7 @@ class FinalTaskSettings:
     budget_s: float
     tiers: list[float]
     tier_tasks: list[str]
+    flag_above: float  # a test accuracy training cannot explain: flagged, not paid
 
 
 @pytest.fixture(scope="session")
@@ -271,7 +303,7 @@ def final_task(request: pytest.FixtureRequest) -> FinalTaskSettings:
     if kind not in budgets:
         raise pytest.UsageError(f"no time budget for device {kind!r} under final.datasets.{dataset}.budget_s")
     return FinalTaskSettings(dataset, dataset_root(data_root, dataset), data_root, device, budgets[kind],
-                             final.datasets[dataset].tiers, final.tier_tasks)
+                             final.datasets[dataset].tiers, final.tier_tasks, final.datasets[dataset].flag_above)
 
 
 @pytest.fixture
@@ -396,9 +428,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     grading = session.config.stash.get(SESSION, None)
     if grading is None:
         return
-    grading.close()
+    survivors = grading.close()
+    records = {"tests": [outcome.__dict__ for outcome in grading.outcomes], "final": grading.final_run,
+               "collected": grading.collected, "lesson_problems": survivors, "sandboxed": grading.sandboxed}
     results_path = session.config.getoption("torchcamp_results")
     if results_path:
-        records = {"tests": [outcome.__dict__ for outcome in grading.outcomes], "final": grading.final_run,
-                   "collected": grading.collected}
         Path(results_path).write_text(json.dumps(records, indent=1), encoding="utf-8")
+    results_fd = session.config.getoption("torchcamp_results_fd")
+    if results_fd is not None:
+        # A descriptor the grader holds: no file in any folder a worker could reach.
+        with os.fdopen(results_fd, "w", encoding="utf-8") as channel:
+            json.dump(records, channel)

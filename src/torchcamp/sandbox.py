@@ -1,29 +1,26 @@
 """The grader's side of the trust boundary: start, talk to, and restart worker processes.
 
-Workers are forked by multiprocessing's fork server with torch preloaded, so restarting
-one after a crash or a timeout is cheap. Every call has a deadline. Answers are decoded
-with torchcamp.codec (never plain pickle).
+Each lesson gets its own worker, started in a sandbox (confinement.py) that imports torch
+once; a worker that hangs or dies is killed with everything it started, and the next
+test gets a fresh one. Every call has a deadline measured here, in the grader's process.
+Answers are decoded with torchcamp.codec (never plain pickle).
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import pickle
 import signal
-import sys
+import socket
 import tempfile
-import types
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
 from dataclasses import dataclass
-from functools import cache
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from torchcamp import codec, worker
+from torchcamp import codec, confinement, worker
 from torchcamp.errors import (
     LessonImportError,
     NotPlainData,
@@ -38,43 +35,27 @@ from torchcamp.errors import (
 # one infinite loop should cost its own tests, not ten seconds per test of the lesson.
 HANGS_BEFORE_GIVING_UP = 2
 TAIL_CHARS = 600
+# Starting a sandbox and importing torch is the grader's cost, not the student's: it has
+# its own, generous deadline, so a busy machine cannot turn it into a student's timeout.
+STARTUP_TIMEOUT_S = 180
 
 
 @dataclass(frozen=True)
 class SandboxSettings:
     call_timeout_s: float
-    memory_mb: int | None
+    memory_mb: int | None  # address-space cap per process; None on a GPU (CUDA maps far more)
     output_mb: int
+    readable: tuple[Path, ...] = ()  # shown read-only in the sandbox, at the same paths
+    sandboxed: bool = True  # False: no sandbox could be built and the teacher accepted that
+    resident_mb: int = 3072  # the whole sandbox's memory, where a cgroup can bound it
+    max_processes: int = 256  # processes and threads of the whole sandbox
+    cpu_s: int = 3600  # CPU seconds of one worker's life
+    cuda: bool = False  # show the GPU's device files
+    secret_roots: tuple[Path, ...] = ()  # folders whose test files never reach a worker (hidden graders)
 
 
-@contextmanager
-def main_module_hidden() -> Iterator[None]:
-    """Start workers without multiprocessing re-running the grader's __main__ in them.
-
-    multiprocessing re-imports the parent's main script in every child (for pickled
-    functions defined there). Workers need nothing from it, and re-running pytest's or
-    the CLI's main costs time and runs grader code where student code lives.
-    """
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
-
-@cache
-def forkserver_context() -> multiprocessing.context.BaseContext:
-    context = multiprocessing.get_context("forkserver")
-    # torch._dynamo is imported by the first optimizer a lesson builds (~1 s): pay it once here.
-    context.set_forkserver_preload(["torch", "torch._dynamo", "torchcamp.worker"])
-    return context
-
-
-def warm_up() -> None:
-    """Start the fork server now, so its `import torch` overlaps with test collection."""
-    forkserver_context()
-    multiprocessing.forkserver.ensure_running()
+class ProbeLocationError(RuntimeError):
+    """A probe lives in a hidden grader's test file, which must never be shown to a worker."""
 
 
 def describe_exit(exitcode: int | None) -> str:
@@ -109,18 +90,20 @@ def problem_from_error(payload: dict) -> StudentCodeProblem:
 
 
 class RemoteStudent:
-    """A lesson module living in a worker process; `student.fn(*args)` calls into it."""
+    """A lesson module living in a sandboxed worker; `student.fn(*args)` calls into it."""
 
     def __init__(self, module_path: Path, settings: SandboxSettings) -> None:
         self._module_path = module_path
         self._settings = settings
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._connection: Any = None
+        self._confined: confinement.ConfinedProcess | None = None
+        self._connection: Connection | None = None
         self._output_path = ""
         self._import_problem: StudentCodeProblem | None = None
         self._current_test: str | None = None
         self._test_problem: StudentCodeProblem | None = None
         self._hangs: dict[str, int] = {}
+        self.last_call_seconds = 0.0  # wall-clock time of the last call, measured here
+        self.survivors: set[int] = set()  # processes that outlived a kill (should stay empty)
 
     # -- the interface tests use ---------------------------------------------------
 
@@ -140,9 +123,14 @@ class RemoteStudent:
 
     def run_with_deadline(self, timeout_s: float, probe: Any, *args: Any, **kwargs: Any) -> Any:
         """run(), with its own deadline: for a probe that trains for minutes."""
-        probe_file = str(Path(probe.__code__.co_filename).resolve())
+        probe_file = Path(probe.__code__.co_filename).resolve()
+        if probe_file.name.startswith("test_") and any(probe_file.is_relative_to(root) for root in self._settings.secret_roots):
+            raise ProbeLocationError(
+                f"probe {probe.__qualname__} is defined in {probe_file}, a hidden grader: move it to probes.py beside it"
+            )
         target = f"{probe_file}:{probe.__qualname__}"
-        request = ("probe", probe_file, probe.__qualname__, args, kwargs)
+        source = probe_file.read_text(encoding="utf-8")
+        request = ("probe", str(probe_file), source, probe.__qualname__, args, kwargs)
         return self._request(request, target=target, during=f"running {probe.__name__}", timeout_s=timeout_s)
 
     def begin_test(self, test_id: str) -> None:
@@ -160,21 +148,28 @@ class RemoteStudent:
     # -- process management --------------------------------------------------------
 
     def _start(self) -> None:
-        context = forkserver_context()
-        ours, theirs = context.Pipe(duplex=True)
+        ours, theirs = socket.socketpair()
         if not self._output_path:
             handle, self._output_path = tempfile.mkstemp(prefix="torchcamp-worker-", suffix=".log")
             os.close(handle)
-        limits = worker.WorkerLimits(self._settings.memory_mb, self._settings.output_mb, self._output_path)
-        module_name = f"torchcamp_student_{self._module_path.stem}"
-        process = context.Process(
-            target=worker.serve, args=(theirs, str(self._module_path), module_name, limits), daemon=True
-        )
-        with main_module_hidden():
-            process.start()
+        settings = self._settings
+        with open(self._output_path, "ab") as output:
+            self._confined = confinement.start_worker(
+                theirs.fileno(), output.fileno(), [self._module_path, *settings.readable], settings.resident_mb,
+                settings.max_processes, settings.cuda, settings.sandboxed,
+            )  # fmt: skip
         theirs.close()
-        self._process, self._connection = process, ours
+        self._connection = Connection(ours.detach())
+        ready = self._receive_raw("starting the sandbox (the grader's set-up, not your code)", STARTUP_TIMEOUT_S)
+        if ready != worker.READY:
+            self._stop()
+            raise WorkerCrashed("the worker did not start properly")
+        limits = worker.WorkerLimits(
+            settings.memory_mb, settings.output_mb, settings.cpu_s, None if settings.sandboxed else settings.max_processes
+        )
+        module_name = f"torchcamp_student_{self._module_path.stem}"
         try:
+            self._connection.send_bytes(pickle.dumps((str(self._module_path), module_name, limits)))
             self._receive(during="importing your lesson file")
         except StudentCodeProblem as problem:
             # A file that fails, hangs or exits while importing fails every test of the lesson
@@ -182,19 +177,34 @@ class RemoteStudent:
             self._import_problem = problem
             self._stop()
             raise
+        except (BrokenPipeError, ConnectionResetError):
+            self._import_problem = WorkerCrashed(f"the worker died while importing your lesson file{self._output_tail()}")
+            self._stop()
+            raise self._import_problem from None
 
     def _stop(self) -> None:
-        if self._process is None:
+        if self._confined is None:
             return
-        if self._process.is_alive():
-            try:
-                os.killpg(self._process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                self._process.kill()
-        self._process.join(5)
-        self._connection.close()
-        self._process = None
+        self.survivors |= self._confined.stop()
+        if self._connection is not None:
+            self._connection.close()
+        self._confined = None
         self._connection = None
+
+    def _alive(self) -> bool:
+        return self._confined is not None and self._confined.process.poll() is None
+
+    def _exit_description(self) -> str:
+        assert self._confined is not None
+        try:
+            exitcode = self._confined.process.wait(2)
+        except Exception:  # noqa: BLE001 — still running, or already reaped
+            exitcode = None
+        if self._confined.cgroup is not None and self._confined.cgroup.oom_killed():
+            return f"the worker was killed for using more than {self._settings.resident_mb} MB of memory"
+        if exitcode is not None and self._confined.sandboxed and exitcode > 128:
+            exitcode = -(exitcode - 128)  # bubblewrap reports a signal as 128 + its number
+        return describe_exit(exitcode)
 
     def _output_tail(self) -> str:
         try:
@@ -205,8 +215,9 @@ class RemoteStudent:
             return ""
         return f"\nlast output of your code:\n{tail}" if tail else ""
 
-    def _receive(self, during: str, timeout_s: float | None = None) -> Any:
-        timeout = timeout_s or self._settings.call_timeout_s
+    def _receive_raw(self, during: str, timeout: float) -> bytes:
+        assert self._connection is not None
+        deadline = time.monotonic() + timeout
         try:
             ready = self._connection.poll(timeout)
         except (EOFError, OSError):
@@ -215,14 +226,16 @@ class RemoteStudent:
             self._stop()
             raise WorkerTimeout(f"timed out after {timeout:g} s while {during} — an infinite loop?")
         try:
-            payload = self._connection.recv_bytes(codec.MAX_RESULT_BYTES + 1)
+            return self._connection.recv_bytes(codec.MAX_RESULT_BYTES + 1)
         except (EOFError, OSError):
-            process = self._process
-            assert process is not None
-            process.join(2)
-            exitcode = process.exitcode
+            description = self._exit_description()
             self._stop()
-            raise WorkerCrashed(f"{describe_exit(exitcode)} (while {during}){self._output_tail()}") from None
+            raise WorkerCrashed(f"{description} (while {during}){self._output_tail()}") from None
+        finally:
+            self._remaining_s = max(0.0, deadline - time.monotonic())
+
+    def _receive(self, during: str, timeout_s: float | None = None) -> Any:
+        payload = self._receive_raw(during, timeout_s or self._settings.call_timeout_s)
         if payload[:1] == worker.ERROR:
             try:
                 details = json.loads(payload[1:].decode("utf-8"))
@@ -233,7 +246,8 @@ class RemoteStudent:
             raise problem_from_error(details)
         if payload[:1] != worker.RESULT:
             raise NotPlainData("the worker sent an answer in an unknown format")
-        return codec.decode(payload[1:])
+        # Decoding gets what is left of the call's deadline (at least a few seconds).
+        return codec.decode(payload[1:], time_limit_s=max(5.0, self._remaining_s))
 
     def _request(self, request: tuple, target: str, during: str, timeout_s: float | None = None) -> Any:
         if self._import_problem is not None:
@@ -242,9 +256,11 @@ class RemoteStudent:
             raise self._test_problem
         if self._hangs.get(target, 0) >= HANGS_BEFORE_GIVING_UP:
             raise WorkerTimeout(f"not run: {during} timed out {HANGS_BEFORE_GIVING_UP} times already — an infinite loop?")
-        if self._process is None or not self._process.is_alive():
+        if not self._alive():
             self._stop()
             self._start()
+        assert self._connection is not None
+        started = time.monotonic()
         try:
             self._connection.send_bytes(pickle.dumps(request))
             return self._receive(during, timeout_s)
@@ -260,3 +276,5 @@ class RemoteStudent:
             problem = WorkerCrashed(f"the worker process died before {during}{self._output_tail()}")
             self._test_problem = problem
             raise problem from None
+        finally:
+            self.last_call_seconds = time.monotonic() - started

@@ -1,9 +1,11 @@
 """The worker: the only process that imports a student's code.
 
-It is forked from a server that has already imported torch (so a fresh worker costs
-milliseconds, not seconds), imports one lesson module, then answers requests from the
-grader over a pipe. Requests arrive pickled (the grader is trusted); answers leave as
-torch.save bytes or a JSON error, which the grader decodes without ever unpickling.
+It starts inside the sandbox (confinement.py) as `python -m torchcamp.worker FD`, imports
+torch once, says it is ready, receives its lesson and limits, imports the lesson module,
+then answers requests from the grader over the socket FD. Requests arrive pickled (the
+grader is trusted); answers leave as torch.save bytes or a JSON error, which the grader
+decodes without ever unpickling. Probes arrive as source text, so the sandbox never needs
+to show the grader's files.
 """
 
 from __future__ import annotations
@@ -30,11 +32,16 @@ ERROR = b"E"
 MAX_MESSAGE_CHARS = 2000
 
 
+READY = b"Y"
+MAX_OPEN_FILES = 1024
+
+
 @dataclass(frozen=True)
 class WorkerLimits:
     memory_mb: int | None  # address-space cap; None where CUDA needs far more address space
-    output_mb: int
-    output_path: str  # where the student's stdout/stderr go, so a flood cannot block a pipe
+    output_mb: int  # stdout/stderr go to a file the grader opened; past this, writes fail
+    cpu_s: int  # CPU seconds for the worker's whole life: a runaway loop cannot run on forever
+    max_processes: int | None  # RLIMIT_NPROC where no cgroup bounds the sandbox's processes
 
 
 def import_module_from(path: Path, name: str) -> ModuleType:
@@ -72,9 +79,11 @@ def describe_error(error: BaseException, student_file: str, kind: str = "raised"
 
 
 def apply_limits(limits: WorkerLimits) -> None:
-    # Its own process group, so the grader can kill anything the code forks.
-    os.setpgrp()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (MAX_OPEN_FILES, MAX_OPEN_FILES))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
+    if limits.max_processes is not None and os.getuid() != 0:
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
     output_bytes = limits.output_mb << 20
     resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
     # Past the output cap a write fails with an OSError instead of killing the worker.
@@ -82,13 +91,6 @@ def apply_limits(limits: WorkerLimits) -> None:
     if limits.memory_mb is not None:
         cap = limits.memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    output = os.open(limits.output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.close(output)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
 
 
 class Worker:
@@ -105,10 +107,10 @@ class Worker:
         except BaseException as error:  # noqa: BLE001 — anything at import time is the lesson's failure
             self.import_failure = describe_error(error, self.module_path, kind="import")
 
-    def probe(self, probe_file: str, qualname: str) -> Any:
+    def probe(self, probe_file: str, source: str, qualname: str) -> Any:
         module = self.probe_modules.get(probe_file)
         if module is None:
-            module = import_module_from(Path(probe_file), f"torchcamp_probe_{len(self.probe_modules)}")
+            module = module_from_source(source, probe_file, f"torchcamp_probe_{len(self.probe_modules)}")
             self.probe_modules[probe_file] = module
         target: Any = module
         for part in qualname.split("."):
@@ -127,8 +129,8 @@ class Worker:
                     raise AttributeError(f"{Path(self.module_path).name} has no {function_name!r}; was it renamed or deleted?")
                 result = function(*args, **kwargs)
             elif operation == "probe":
-                _, probe_file, qualname, args, kwargs = request
-                result = self.probe(probe_file, qualname)(self.module, *args, **kwargs)
+                _, probe_file, source, qualname, args, kwargs = request
+                result = self.probe(probe_file, source, qualname)(self.module, *args, **kwargs)
             else:
                 raise ValueError(f"unknown request {operation!r}")
         except BaseException as error:  # noqa: BLE001 — SystemExit too: a lesson function must not end the worker
@@ -141,8 +143,19 @@ class Worker:
             return describe_error(error, self.module_path, kind="not_data")
 
 
-def serve(connection: Connection, module_path: str, module_name: str, limits: WorkerLimits) -> None:
-    """Entry point of the worker process."""
+def module_from_source(source: str, filename: str, name: str) -> ModuleType:
+    """A probe module from the text the grader sent; FILENAME only labels tracebacks."""
+    module = ModuleType(name)
+    module.__file__ = filename
+    sys.modules[name] = module
+    exec(compile(source, filename, "exec"), module.__dict__)  # noqa: S102 — the grader's own probe code
+    return module
+
+
+def serve(connection: Connection) -> None:
+    """Entry point of the worker process, once torch is imported."""
+    connection.send_bytes(READY)
+    module_path, module_name, limits = pickle.loads(connection.recv_bytes())
     apply_limits(limits)
     worker = Worker(module_path, module_name)
     worker.load_student_module()
@@ -153,3 +166,16 @@ def serve(connection: Connection, module_path: str, module_name: str, limits: Wo
         except EOFError:
             return
         connection.send_bytes(worker.answer(request))
+
+
+def main() -> None:
+    # Paid once per worker, before the lesson's first call and outside its deadline: torch,
+    # and torch._dynamo, which the first optimizer a lesson builds would import (~1 s).
+    import torch  # noqa: F401
+    import torch._dynamo  # noqa: F401
+
+    serve(Connection(int(sys.argv[1])))
+
+
+if __name__ == "__main__":
+    main()
