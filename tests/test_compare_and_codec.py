@@ -1,5 +1,10 @@
 """Failure messages say what differs; the codec lets data through and nothing else."""
 
+import io
+import pickle
+import time
+import zipfile
+
 import pytest
 import torch
 
@@ -49,5 +54,62 @@ def test_codec_refuses_objects_and_forged_payloads():
         def __reduce__(self):
             return (print, ("this must never run in the grader",))
 
-    with pytest.raises(NotPlainData, match="could not be read back as plain data"):
+    with pytest.raises(NotPlainData, match="not a torch.save archive"):
         codec.decode(pickle.dumps(Evil()))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:  # the same pickle inside a torch.save-like archive
+        bundle.writestr("archive/data.pkl", pickle.dumps(Evil()))
+        bundle.writestr("archive/version", "3\n")
+    with pytest.raises(NotPlainData, match="could not be read back as plain data"):
+        codec.decode(archive.getvalue())
+
+
+def with_pickle(data_pkl: bytes, compress: dict[str, bytes] | None = None) -> bytes:
+    """A torch.save archive of a tiny tensor, with its data.pkl (and records) replaced."""
+    original = io.BytesIO()
+    torch.save(torch.zeros(4), original)
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original.getvalue())) as source, zipfile.ZipFile(crafted, "w") as target:
+        for record in source.infolist():
+            data = data_pkl if record.filename.endswith("data.pkl") else source.read(record.filename)
+            name = record.filename.rsplit("/", 1)[-1]
+            if compress and name in compress:
+                target.writestr(record.filename, compress[name], compress_type=zipfile.ZIP_DEFLATED)
+            else:
+                target.writestr(record.filename, data)
+    return crafted.getvalue()
+
+
+def test_a_compressed_record_is_refused_before_it_expands():
+    # 1 GiB of zeros deflates to ~1 MB: only the wire size was bounded before.
+    payload = with_pickle(b"", compress={"0": bytes(64 << 20)})
+    assert len(payload) < 1 << 20
+    with pytest.raises(NotPlainData, match="compressed record"):
+        codec.decode(payload)
+
+
+def test_a_zero_stride_view_is_counted_by_its_shape():
+    huge = torch.zeros(1).expand(1 << 30)  # 4 bytes of storage, a billion elements to any comparison
+    with pytest.raises(NotPlainData, match="tensor elements"):
+        codec.decode(codec.encode(huge))
+
+
+def test_deep_nesting_is_refused():
+    value: list = []
+    for _ in range(codec.MAX_DEPTH + 5):
+        value = [value]
+    with pytest.raises(NotPlainData, match="nested more than"):
+        codec.decode(codec.encode(value))
+
+
+def test_a_slow_to_decode_answer_is_stopped_by_its_time_limit():
+    # Integer keys that all hash alike make every dict insertion scan every earlier key:
+    # 60,000 of them take minutes to decode; the CPU-time limit stops it after one second.
+    modulus = (1 << 61) - 1
+    keys = b"".join(pickle.LONG1 + bytes([10]) + (modulus * number).to_bytes(10, "little") + pickle.BININT1 + b"\0"
+                    for number in range(1, 60_001))
+    data_pkl = pickle.PROTO + b"\x02" + pickle.EMPTY_DICT + pickle.MARK + keys + pickle.SETITEMS + pickle.STOP
+    started = time.process_time()
+    with pytest.raises(NotPlainData, match="CPU time"):
+        codec.decode(with_pickle(data_pkl), time_limit_s=1.0)
+    assert time.process_time() - started < 30

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from torchcamp.grading import GradingOptions, GradingRunError, LessonResult, SubmissionError, SubmissionResult, TaskResult, grade, select_lessons
 from torchcamp.manifest import Course
-from torchcamp.submissions import Submission, content_hash, graders_fingerprint
+from torchcamp.submissions import Submission, content_hash, graders_fingerprint, safe_name
 
 RESULTS = "results"
 
@@ -27,8 +27,8 @@ class ShardError(ValueError):
     """--shard is not of the form i/N with 1 <= i <= N."""
 
 
-def safe_name(student_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", student_id) or "_"
+class CourseChanged(RuntimeError):
+    """A file that decides grades (course.toml, tests, graders, solutions) changed during the run."""
 
 
 def record_path(out: Path, student_id: str) -> Path:
@@ -137,6 +137,12 @@ def grade_class(
             records.append(record)
             if on_finished:
                 on_finished(record, True)
+    if pending and graders_fingerprint(course) != graders:
+        # Records carry the fingerprint from the start, so the next run grades them all again.
+        raise CourseChanged(
+            "course.toml, a test, a grader or a solution changed while the class was being graded; "
+            "its records carry the old fingerprint, so running the same command again grades everyone anew"
+        )
     return sorted(records, key=lambda record: record["student"]["id"])
 
 

@@ -56,17 +56,21 @@ def main() -> None:
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), help="Where `torchcamp data` put the datasets.")
 @click.option("--device", help="Final task's device: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available).")
 @click.option("--artifacts", type=click.Path(file_okay=False, path_type=Path), help="One submission: write the final task's loss curve and confusion matrix (PNG) here.")
+@click.option("--unprotected", is_flag=True,
+              help="Grade even where no sandbox can be built; every output then says the grade is unprotected.")
 @course_option
 def grade(submissions: tuple[str, ...], json_path: Path | None, output_format: str, out: Path | None, roster: Path | None,
           force: bool, db_url: str | None, shard: str | None, lessons: tuple[str, ...], call_timeout: float | None, jobs: int | None,
-          dataset: str | None, data_root: Path | None, device: str | None, artifacts: Path | None, course_dir: Path | None) -> None:
+          dataset: str | None, data_root: Path | None, device: str | None, artifacts: Path | None, unprotected: bool,
+          course_dir: Path | None) -> None:
     """Grade SUBMISSIONS: directories laid out like exercises/ (or repositories containing
     exercises/), .zip files, or git repositories. One submission without --out prints its
     table; several, or --out, grade a class."""
     from torchcamp.grading import GradingOptions
 
     course = open_course(course_dir)
-    options = GradingOptions(call_timeout, None, dataset, data_root, device)
+    unprotected = require_sandbox_or_consent(course, unprotected)
+    options = GradingOptions(call_timeout, None, dataset, data_root, device, unprotected=unprotected)
     if out is not None or len(submissions) > 1:
         if out is None:
             raise click.UsageError("grading several submissions needs --out DIR for the results")
@@ -74,6 +78,27 @@ def grade(submissions: tuple[str, ...], json_path: Path | None, output_format: s
     else:
         grade_one_submission(course, Path(submissions[0]), list(lessons) or None, replace(options, jobs=jobs),
                              json_path, output_format, artifacts)
+
+
+def require_sandbox_or_consent(course, unprotected: bool) -> bool:
+    """Whether to grade without a sandbox. Without one a submission can reach the grader, the
+    hidden graders and other students' work: the teacher's edition refuses unless told. The
+    student edition has nothing hidden to protect, so it grades its public checks anyway."""
+    from torchcamp import confinement
+
+    if confinement.mode() == "bubblewrap":
+        return False
+    reason = confinement.bubblewrap_problem() or "TORCHCAMP_SANDBOX=none is set"
+    if not (course.root / "graders").is_dir():
+        return True
+    if not unprotected:
+        raise click.ClickException(
+            f"no sandbox can be built here ({reason}). Student code would run with your user's view of this machine "
+            "and could change its own grade or others'. Install bubblewrap, or pass --unprotected to grade anyway: "
+            "every output will then say the grade is unprotected."
+        )
+    Console(stderr=True).print(f"[bold red]grading WITHOUT a sandbox ({reason}): every output is marked unprotected[/bold red]")
+    return True
 
 
 def grade_one_submission(course, submission: Path, lessons: list[str] | None, options, json_path: Path | None,
@@ -122,7 +147,7 @@ def grade_a_class(course, sources: list[str], out: Path, roster_path: Path | Non
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from torchcamp.class_grading import ShardError, grade_class, select_shard
+    from torchcamp.class_grading import CourseChanged, ShardError, grade_class, select_shard
     from torchcamp.submissions import RosterError, open_submissions, read_roster
 
     console = Console()
@@ -144,7 +169,10 @@ def grade_a_class(course, sources: list[str], out: Path, roster_path: Path | Non
                 write_outputs(course, out, record if graded_now else None)
                 progress.advance(bar)
 
-            grade_class(course, submissions, out, lessons, options, jobs, force, finished)
+            try:
+                grade_class(course, submissions, out, lessons, options, jobs, force, finished)
+            except CourseChanged as error:
+                raise click.ClickException(str(error)) from None
     write_gradebook_or_explain(course, out, db_url, console)
     console.print(f"wrote grades.csv, canvas.csv, moodle.csv, gradescope/, classroom/, junit/, feedback/ and summary.html to {out}")
 
@@ -166,7 +194,8 @@ def write_gradebook_or_explain(course, out: Path, db_url: str | None, console: C
 def write_outputs(course, out: Path, changed: dict | None = None, everyone: bool = False) -> None:
     """The class-wide outputs from every record in OUT (so shards and resumed runs agree),
     and the feedback pages of CHANGED's student (or of everyone)."""
-    from torchcamp.class_grading import load_records, safe_name
+    from torchcamp.class_grading import load_records
+    from torchcamp.submissions import safe_name
     from torchcamp.exports import write_all
     from torchcamp.feedback import write_student_feedback, write_summary
 

@@ -264,9 +264,10 @@ def load_idx_tensors(data_root: Path, name: str, train: bool) -> tuple:
 def write_training_split_view(data_root: Path, name: str, target: Path) -> Path:
     """A dataset root holding NAME's training split and an empty test split, for the worker.
 
-    torchvision's class insists that all four files exist; the test files here hold zero
-    images, so code that opens train=False gets an empty dataset instead of the labels the
-    grader measures with. Returns the folder to pass as `root=`.
+    torchvision's class insists that all four files exist (and cannot read an empty one):
+    the test files here hold a single blank image labelled 0, so code that opens
+    train=False runs, and learns nothing about the images the grader measures with.
+    Returns the folder to pass as `root=`.
     """
     folder = target / DATASETS[name].class_name / "raw"
     folder.mkdir(parents=True, exist_ok=True)
@@ -276,8 +277,8 @@ def write_training_split_view(data_root: Path, name: str, target: Path) -> Path:
             os.link(source, folder / file)  # same filesystem: no copy
         except OSError:
             shutil.copyfile(source, folder / file)
-    write_atomically(folder / "t10k-images-idx3-ubyte", idx_images([]))
-    write_atomically(folder / "t10k-labels-idx1-ubyte", idx_labels([]))
+    write_atomically(folder / "t10k-images-idx3-ubyte", idx_images([bytes(28 * 28)]))
+    write_atomically(folder / "t10k-labels-idx1-ubyte", idx_labels([0]))
     return target
 
 

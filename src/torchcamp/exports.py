@@ -16,7 +16,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from torchcamp.class_grading import safe_name
+from torchcamp.grading import UNPROTECTED
+from torchcamp.submissions import safe_name
 from torchcamp.manifest import Course
 
 GRADESCOPE_STATUS = {"passed": "passed"}  # everything else is "failed" for Gradescope
@@ -26,13 +27,22 @@ def lesson_column(lesson) -> str:
     return f"torchcamp {lesson.id} {lesson.title}"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula (`=1+2`, `@SUM(...)`) gets a leading
+    apostrophe, which spreadsheets show as text; numbers stay numbers."""
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
 def write_csv(path: Path, header: list[str], rows: Iterable[list]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     with partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([spreadsheet_safe(cell) for cell in header])
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     partial.replace(path)
 
 
@@ -44,13 +54,14 @@ def scores(record: dict) -> tuple[dict[str, float], dict[str, float]]:
 
 
 def write_wide_csv(course: Course, records: list[dict], path: Path) -> None:
-    header = ["student", "name", "section", "score", "max_score"]
+    header = ["student", "name", "section", "score", "max_score", "protected"]
     header += [f"lesson {lesson.id}" for lesson in course.lessons] + list(course.tasks)
     rows = []
     for record in records:
         lesson_scores, task_scores = scores(record)
         student = record["student"]
-        rows.append([student["id"], student["name"], student["section"], record["result"]["score"], record["result"]["max_score"],
+        protected = "yes" if record["result"].get("protected", True) else "NO (graded without a sandbox)"
+        rows.append([student["id"], student["name"], student["section"], record["result"]["score"], record["result"]["max_score"], protected,
                      *(lesson_scores.get(lesson.id, "") for lesson in course.lessons),
                      *(task_scores.get(task, "") for task in course.tasks)])
     write_csv(path, header, rows)
@@ -99,7 +110,8 @@ def gradescope_results(result: dict) -> dict:
     results = {
         "score": result["score"],
         "execution_time": round(result["execution_time"]),
-        "output": f"{result['score']:g} / {result['max_score']} points",
+        "output": f"{result['score']:g} / {result['max_score']} points"
+        + ("" if result.get("protected", True) else f"\n{UNPROTECTED}"),
         "tests": tests,
     }
     final = result.get("final")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from torchcamp.class_grading import safe_name
+from torchcamp.submissions import safe_name
+from torchcamp.grading import UNPROTECTED
 from torchcamp.manifest import Course
 
 # Words, not emoji: grading machines and browsers often lack an emoji font.
@@ -34,6 +35,7 @@ def student_markdown(course: Course, record: dict, pictures: list[str]) -> str:
     student = record["student"]
     lines = [f"# torchcamp feedback: {student['name'] or student['id']}", "",
              f"**{result['score']:g} / {result['max_score']} points**", "",
+             *([f"**{UNPROTECTED}**", ""] if not result.get("protected", True) else []),
              "| task | points | status |", "| --- | --- | --- |"]
     for lesson in result["lessons"]:
         lines.append(f"| **{lesson['id']} {lesson['title']}** | **{lesson['score']:g} / {lesson['max_score']}** | |")
@@ -89,6 +91,9 @@ def summary_html(course: Course, records: list[dict]) -> str:
     out_of = max((record["result"]["max_score"] for record in records), default=course.max_score)
     parts = [f"<h1>torchcamp class summary</h1><p>{count} submissions; total score median "
              f"{statistics.median(totals) if totals else 0:g} of {out_of}.</p>"]
+    unprotected = [record["student"]["id"] for record in records if not record["result"].get("protected", True)]
+    if unprotected:
+        parts.append(f"<p><strong>{html.escape(UNPROTECTED)}: {html.escape(', '.join(unprotected))}</strong></p>")
     task_rows, failure_rates = [], []
     for lesson in course.lessons:
         for task in lesson.tasks:

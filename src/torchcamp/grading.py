@@ -24,8 +24,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from torchcamp import confinement
 from torchcamp.manifest import Course, Lesson
 from torchcamp.scoring import task_score, task_status
+
+
+UNPROTECTED = "UNPROTECTED GRADE: no sandbox was used; the student's code could have changed this result"
 
 
 class SubmissionError(ValueError):
@@ -64,6 +68,7 @@ class SubmissionResult:
     lessons: list[LessonResult] = field(default_factory=list)
     # The final task's run: dataset, device, seconds, accuracy, losses, confusion matrix.
     final: dict | None = None
+    protected: bool = True  # False: graded without a sandbox, and every output says so
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -91,6 +96,8 @@ def lessons_directory(submission: Path) -> Path:
         raise SubmissionError(f"{submission}: no such file or directory")
     if not submission.is_dir():
         raise SubmissionError(f"{submission}: not a directory")
+    if (submission / "exercises").is_symlink():
+        raise SubmissionError(f"{submission}: exercises is a symbolic link; submit the folder itself")
     if (submission / "exercises").is_dir():
         return submission / "exercises"
     return submission
@@ -142,6 +149,8 @@ class GradingRun:
     process: subprocess.Popen
     results: Any  # an unlinked temporary file: reachable only through our descriptor
     log: Any
+    # Its workers ran without a sandbox: what this machine allows, until the run reports it.
+    unprotected: bool = field(default_factory=lambda: confinement.mode() != "bubblewrap")
 
 
 def run_deadline_s(course: Course, lessons: list[Lesson], options: GradingOptions) -> float:
@@ -173,12 +182,13 @@ def finish(run: GradingRun, deadline_s: float) -> tuple[list[dict], dict | None,
         output = run.log.read()[-4000:]
         raise GradingRunError(f"the grading run failed (pytest exit code {returncode}):\n{output}")
     records = json.loads(text)
+    run.unprotected = not records.get("sandboxed", False)
     return records["tests"], records["final"], records.get("lesson_problems", {})
 
 
 def run_graders(
     course: Course, submission: Path, lessons: list[Lesson], options: GradingOptions
-) -> tuple[list[dict], dict | None, dict[str, str]]:
+) -> tuple[list[dict], dict | None, dict[str, str], bool]:
     """Run the graders of LESSONS against SUBMISSION in JOBS concurrent pytest processes.
 
     Each process has its own workers and takes a contiguous run of lessons. On two cores
@@ -216,7 +226,7 @@ def run_graders(
             outcomes.extend(tests)
             final = final or run_final
             problems.update(run_problems)
-    return outcomes, final, problems
+    return outcomes, final, problems, not any(run.unprotected for run in runs)
 
 
 def property_name(nodeid: str) -> str:
@@ -296,7 +306,7 @@ def grade(
             if (problem := copy_lesson_file(lessons_dir, lesson, Path(staged), max_bytes)) is not None
         }
         to_run = [lesson for lesson in lessons if lesson.id not in unreadable]
-        outcomes, final, problems = run_graders(course, Path(staged), to_run, options or GradingOptions())
+        outcomes, final, problems, protected = run_graders(course, Path(staged), to_run, options or GradingOptions())
     problems.update(unreadable)
     results = [lesson_result(lesson, outcomes, problems.get(lesson.id)) for lesson in lessons]
     return SubmissionResult(
@@ -306,4 +316,5 @@ def grade(
         execution_time=round(time.monotonic() - started, 2),
         lessons=results,
         final=final,
+        protected=protected,
     )

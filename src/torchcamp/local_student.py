@@ -25,6 +25,7 @@ def as_problem(error: Exception, module_path: Path) -> Exception:
 
 
 class LocalStudent:
+    survivors: frozenset[int] = frozenset()  # nothing runs outside this process
     def __init__(self, module_path: Path) -> None:
         self._module_path = module_path
         self._module: ModuleType | None = None

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from torchcamp.grading import SubmissionResult
+from torchcamp.grading import UNPROTECTED, SubmissionResult
 
 STYLE = {"passed": "green", "not_started": "yellow", "failed": "red", "error": "bold red", "timeout": "magenta"}
 LABEL = {"passed": "passed", "not_started": "TODO", "failed": "failed", "error": "error", "timeout": "timeout"}
@@ -30,7 +30,10 @@ def grade_table(result: SubmissionResult) -> Table:
 
 
 def print_grade(result: SubmissionResult, console: Console | None = None) -> None:
-    (console or Console()).print(grade_table(result))
+    console = console or Console()
+    if not result.protected:
+        console.print(f"[bold red]{UNPROTECTED}[/bold red]")
+    console.print(grade_table(result))
 
 
 def write_json(result: SubmissionResult, path: Path) -> None:

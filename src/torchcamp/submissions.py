@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import re
 import subprocess
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from torchcamp import __version__
 from torchcamp.manifest import Course
 
-MAX_UNPACKED_BYTES = 200 << 20  # a zip that unpacks past this is refused (a zip bomb?)
+MAX_UNPACKED_BYTES = 200 << 20  # a submission larger than this is refused (a zip bomb?)
+MAX_FILES = 5_000  # ... and one holding more files (the course has a few dozen)
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,6 @@ class Submission:
     source: str  # what the teacher named: a path or a repository URL
     path: Path | None = None  # the directory to grade, once opened
     problem: str = ""  # why it could not be opened
-    extra: dict = field(default_factory=dict)
 
 
 class RosterError(ValueError):
@@ -62,6 +64,24 @@ def read_roster(path: Path) -> dict[str, Student]:
     return roster
 
 
+def safe_name(student_id: str) -> str:
+    """A student id as a file name (records, feedback pages, JUnit files)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", student_id) or "_"
+
+
+def check_size(root: Path) -> None:
+    """Refuse a tree with too many files or bytes; symbolic links are not followed."""
+    files, total = 0, 0
+    for folder, _, names in os.walk(root):
+        files += len(names)
+        if files > MAX_FILES:
+            raise ValueError(f"holds more than {MAX_FILES:,} files; submit the exercises folder only")
+        for name in names:
+            total += os.lstat(os.path.join(folder, name)).st_size
+        if total > MAX_UNPACKED_BYTES:
+            raise ValueError(f"holds more than {MAX_UNPACKED_BYTES >> 20} MB")
+
+
 def submission_name(source: str) -> str:
     name = source.rstrip("/").rsplit("/", 1)[-1]
     for suffix in (".zip", ".git"):
@@ -71,7 +91,10 @@ def submission_name(source: str) -> str:
 
 def unpack_zip(archive: Path, target: Path) -> Path:
     with zipfile.ZipFile(archive) as bundle:
-        if sum(member.file_size for member in bundle.infolist()) > MAX_UNPACKED_BYTES:
+        members = bundle.infolist()
+        if len(members) > MAX_FILES:
+            raise ValueError(f"holds more than {MAX_FILES:,} files; zip the exercises folder only")
+        if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
             raise ValueError(f"unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
         bundle.extractall(target)  # extractall drops absolute paths and '..' components
     entries = [entry for entry in target.iterdir() if not entry.name.startswith("__MACOSX")]
@@ -95,26 +118,34 @@ def open_submission(source: str, student: Student, scratch: Path) -> Submission:
         if source.endswith(".zip"):
             if not path.is_file():
                 raise ValueError("no such file")
-            opened = unpack_zip(path, scratch / f"zip-{student.id}")
+            opened = unpack_zip(path, scratch / f"zip-{safe_name(student.id)}")
         elif path.is_dir():
             opened = path.resolve()
         elif source.endswith(".git") or "://" in source or source.startswith("git@"):
-            opened = clone(source, scratch / f"git-{student.id}")
+            opened = clone(source, scratch / f"git-{safe_name(student.id)}")
         else:
             raise ValueError("no such file or directory")
+        check_size(opened)
     except (ValueError, OSError, zipfile.BadZipFile, subprocess.TimeoutExpired) as error:
         return Submission(student, source, problem=f"cannot open {source}: {error}")
     return Submission(student, source, opened)
 
 
 def open_submissions(sources: list[str], scratch: Path, roster: dict[str, Student] | None = None) -> list[Submission]:
-    submissions, seen = [], set()
+    submissions, seen, file_names = [], set(), {}
     for source in sources:
         name = submission_name(source)
         student = (roster or {}).get(name, Student(name))
         if student.id in seen:
             raise RosterError(f"two submissions for student {student.id!r}: each student may appear once")
+        # Records and pages are named after the id made safe for a file name: two ids that
+        # become one name would share (and overwrite) one record.
+        file_name = safe_name(student.id)
+        if file_name in file_names:
+            raise RosterError(f"students {file_names[file_name]!r} and {student.id!r} would share the record file "
+                              f"{file_name}.json: give one of them another id (a roster maps submissions to ids)")
         seen.add(student.id)
+        file_names[file_name] = student.id
         submissions.append(open_submission(source, student, scratch))
     return sorted(submissions, key=lambda submission: submission.student.id)
 
