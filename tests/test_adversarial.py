@@ -267,7 +267,7 @@ def test_weights_shipped_in_the_file_do_not_fit(hostile_final_task):
 
 def test_without_a_sandbox_class_grading_refuses_unless_told(tmp_path):
     completed = torchcamp("grade", str(ROOT / "solutions"), "--out", str(tmp_path / "out"), "--lesson", "00",
-                          env={"TORCHCAMP_SANDBOX": "none"})
+                          env={"TORCHCAMP_SANDBOX": "none", "TORCHCAMP_UNPROTECTED": "0"})
     assert completed.returncode != 0 and "no sandbox can be built here" in completed.stderr
     assert not (tmp_path / "out" / "results").exists()
 

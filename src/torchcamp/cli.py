@@ -56,8 +56,9 @@ def main() -> None:
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), help="Where `torchcamp data` put the datasets.")
 @click.option("--device", help="Final task's device: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available).")
 @click.option("--artifacts", type=click.Path(file_okay=False, path_type=Path), help="One submission: write the final task's loss curve and confusion matrix (PNG) here.")
-@click.option("--unprotected", is_flag=True,
-              help="Grade even where no sandbox can be built; every output then says the grade is unprotected.")
+@click.option("--unprotected", is_flag=True, envvar="TORCHCAMP_UNPROTECTED",
+              help="Grade even where no sandbox can be built; every output then says the grade is unprotected. "
+                   "Also TORCHCAMP_UNPROTECTED=1.")
 @course_option
 def grade(submissions: tuple[str, ...], json_path: Path | None, output_format: str, out: Path | None, roster: Path | None,
           force: bool, db_url: str | None, shard: str | None, lessons: tuple[str, ...], call_timeout: float | None, jobs: int | None,

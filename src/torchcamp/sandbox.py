@@ -164,8 +164,11 @@ class RemoteStudent:
         if ready != worker.READY:
             self._stop()
             raise WorkerCrashed("the worker did not start properly")
+        # Without a cgroup the process count falls back to RLIMIT_NPROC, which counts every
+        # process of the uid outside: only sensible when that uid is not root's.
+        fallback = self._confined.cgroup is None and os.getuid() != 0
         limits = worker.WorkerLimits(
-            settings.memory_mb, settings.output_mb, settings.cpu_s, None if settings.sandboxed else settings.max_processes
+            settings.memory_mb, settings.output_mb, settings.cpu_s, settings.max_processes if fallback else None
         )
         module_name = f"torchcamp_student_{self._module_path.stem}"
         try:

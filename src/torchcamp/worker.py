@@ -82,7 +82,7 @@ def apply_limits(limits: WorkerLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NOFILE, (MAX_OPEN_FILES, MAX_OPEN_FILES))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 5))
-    if limits.max_processes is not None and os.getuid() != 0:
+    if limits.max_processes is not None:
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
     output_bytes = limits.output_mb << 20
     resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
