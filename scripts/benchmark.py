@@ -32,9 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 OPTIMIZER_FLOOR = "import torch; torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)"
 
 
-def wall_time(command: list[str], cwd: Path, repeat: int) -> float:
+def wall_time(command: list[str], cwd: Path, repeat: int, extra_environment: dict[str, str] | None = None) -> float:
     """Median wall time of COMMAND over REPEAT runs (after one warm-up run)."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    environment.update(extra_environment or {})
     timings = []
     for attempt in range(repeat + 1):
         started = time.perf_counter()
@@ -139,6 +140,8 @@ def measure(repeat: int) -> str:
                  "--lesson", "03", "--lesson", "04"]
         grading = wall_time(grade, ROOT, max(1, repeat - 1))
         grading_one_job = wall_time([*grade, "--jobs", "1"], ROOT, max(1, repeat - 1))
+        # The sandbox's price: the same grading with workers started bare (no bubblewrap, no cgroup).
+        unsandboxed = wall_time([*grade, "--unprotected"], ROOT, max(1, repeat - 1), {"TORCHCAMP_SANDBOX": "none"})
     lines = [
         "# Benchmarks",
         "",
@@ -165,13 +168,17 @@ def measure(repeat: int) -> str:
         "",
         "## Grading: `torchcamp grade solutions`",
         "",
-        "Target: lessons 00–04 in under 15 s on 2 cores.",
+        "Target: lessons 00–04 in under 15 s on 2 cores. Every lesson's worker starts in its own",
+        "bubblewrap sandbox and imports torch there (once per lesson, and again after a crash or",
+        "a timeout); the last row prices that against workers started without a sandbox.",
         "",
         "| command | wall time | × floor |",
         "| --- | --- | --- |",
         f"| `torchcamp grade solutions --lesson 00 … --lesson 04` ({tasks_00_04} tasks, public tests + hidden graders, "
         f"worker processes) | {grading:.2f} s | {grading / floor:.1f}× |",
         f"| the same with `--jobs 1` (one pytest process) | {grading_one_job:.2f} s | {grading_one_job / floor:.1f}× |",
+        f"| the same without a sandbox (`TORCHCAMP_SANDBOX=none`, `--unprotected`) | {unsandboxed:.2f} s "
+        f"| {unsandboxed / floor:.1f}× |",
         "",
         *final_task_section(course, default_data_root(ROOT)),
         "## Final task on a GPU",

@@ -286,3 +286,44 @@ def test_an_unprotected_run_says_so_and_a_killed_grader_costs_only_that_lesson(t
     assert "UNPROTECTED" in (out / "feedback" / "classmate.md").read_text(encoding="utf-8")
     with (out / "grades.csv").open(encoding="utf-8", newline="") as handle:
         assert {row["protected"] for row in csv.DictReader(handle)} == {"NO (graded without a sandbox)"}
+
+
+def test_a_course_file_changed_during_a_class_run_fails_it(tmp_path):
+    from torchcamp.class_grading import CourseChanged, grade_class
+    from torchcamp.grading import GradingOptions
+    from torchcamp.manifest import load_course
+
+    course_copy = tmp_path / "course"
+    course_copy.mkdir()
+    shutil.copy(ROOT / "course.toml", course_copy)
+    for part in ("exercises", "graders", "solutions"):
+        shutil.copytree(ROOT / part, course_copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    course = load_course(course_copy)
+    submissions = open_submissions([str(course_copy / "solutions")], tmp_path)
+    grader = course_copy / "graders" / "00_setup" / "test_setup_check.py"
+
+    def tamper(record: dict, graded_now: bool) -> None:
+        grader.write_text(grader.read_text(encoding="utf-8") + "\n# changed mid-run\n", encoding="utf-8")
+
+    with pytest.raises(CourseChanged, match="changed while the class was being graded"):
+        grade_class(course, submissions, tmp_path / "out", ["00"], GradingOptions(), on_finished=tamper)
+
+
+def test_an_implausible_final_run_is_flagged():
+    from types import SimpleNamespace
+
+    from torchcamp.manifest import load_course
+    from torchcamp.worker import import_module_from
+
+    data = require_dataset("digits-sample")
+    course = load_course(ROOT)
+    lesson = course.lesson("08")
+    grader = import_module_from(ROOT / "graders" / lesson.directory / "test_mnist.py", "torchcamp_test_final_grader")
+    reference = import_module_from(ROOT / "solutions" / lesson.directory / lesson.filename, "torchcamp_test_final_reference")
+    settings = course.final.datasets["digits-sample"]
+    final_task = SimpleNamespace(data_root=data, dataset="digits-sample", device="cpu", tiers=settings.tiers,
+                                 flag_above=settings.flag_above)
+    assert "above the 98.5%" in grader.implausibility({"accuracy": 99.0, "seconds": 60.0}, reference, final_task)
+    assert "less time than one pass" in grader.implausibility({"accuracy": 93.0, "seconds": 0.0}, reference, final_task)
+    assert grader.implausibility({"accuracy": 93.0, "seconds": 30.0}, reference, final_task) == ""
+    assert grader.implausibility({"accuracy": 40.0, "seconds": 0.0}, reference, final_task) == ""
