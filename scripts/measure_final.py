@@ -28,7 +28,9 @@ def run(reference, data_root: Path, dataset: str, device: str, seed: int, epochs
     """[(seconds since start, test accuracy %)] after each epoch."""
     started = time.monotonic()
     torch.manual_seed(seed)
-    images, labels = (t.to(device) for t in reference.load_training_split(str(dataset_root(data_root, dataset)), dataset))
+    images, labels = (
+        t.to(device) for t in reference.load_training_split(str(dataset_root(data_root, dataset)), dataset)
+    )
     test_images, test_labels = load_idx_tensors(data_root, dataset, train=False)
     test_images = ((test_images.float() / 255 - reference.MEAN) / reference.STD).unsqueeze(1).to(device)
     test_labels = test_labels.to(device)
@@ -62,14 +64,19 @@ def main() -> None:
     reference = import_module_from(ROOT / "solutions" / lesson.directory / lesson.filename, "reference_final")
     data_root = options.data_root or default_data_root(ROOT)
     tiers = course.final.datasets[options.dataset].tiers
-    curves = [run(reference, data_root, options.dataset, options.device, seed, options.epochs) for seed in range(options.seeds)]
+    curves = [
+        run(reference, data_root, options.dataset, options.device, seed, options.epochs)
+        for seed in range(options.seeds)
+    ]
     print(f"{options.dataset} on {options.device}, {options.seeds} seeds, torch {torch.__version__}")
     print("| epoch | seconds (median) | test accuracy % min / median / max |")
     print("| --- | --- | --- |")
     for epoch in range(options.epochs):
         accuracies = [curve[epoch][1] for curve in curves]
         seconds = statistics.median(curve[epoch][0] for curve in curves)
-        print(f"| {epoch + 1} | {seconds:.1f} | {min(accuracies):.2f} / {statistics.median(accuracies):.2f} / {max(accuracies):.2f} |")
+        print(
+            f"| {epoch + 1} | {seconds:.1f} | {min(accuracies):.2f} / {statistics.median(accuracies):.2f} / {max(accuracies):.2f} |"
+        )
     for number, tier in enumerate(tiers, 1):
         reached = [next((s for s, a in curve if a >= tier), None) for curve in curves]
         times = [s for s in reached if s is not None]

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, require_dataset, solution_source
-from test_sandbox import processes_running
 from torchcamp import confinement
 from torchcamp.submissions import RosterError, open_submissions
+
+from helpers import ROOT, require_dataset, solution_source
+from test_sandbox import processes_running
 
 ATTACKS = Path(__file__).parent / "adversarial"
 SECRET = "teacher-token-6f1c"  # in the grader's environment; must never leave it
@@ -40,8 +41,15 @@ def require_sandbox() -> None:
 
 
 def torchcamp(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "torchcamp.cli", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=1500, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "torchcamp.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=1500,
+        check=False,
+    )
 
 
 def course_snapshot() -> str:
@@ -115,8 +123,13 @@ def hostile_class(tmp_path_factory, listener):
     classmate = root / "classmate"
     shutil.copytree(ROOT / "solutions", classmate, ignore=shutil.ignore_patterns("__pycache__"))
     classmate_file = classmate / "01_tensors" / "tensors.py"
-    values = {"ROOT": str(ROOT), "OUT": str(out), "TOKEN": token, "CLASSMATE": str(classmate_file),
-              "PORT": str(listener[0])}
+    values = {
+        "ROOT": str(ROOT),
+        "OUT": str(out),
+        "TOKEN": token,
+        "CLASSMATE": str(classmate_file),
+        "PORT": str(listener[0]),
+    }
     names = ["steal_solutions", "daemon_forges_results", "vandal", "stop_the_grader", "exfiltrate"]
     sources = [str(classmate)]
     for name in names:
@@ -142,12 +155,29 @@ def hostile_class(tmp_path_factory, listener):
     sources += [str(linked), str(crowded), str(formula), str(slip), str(bomb)]
     before = course_snapshot()
     classmate_before = classmate_file.read_bytes()
-    completed = torchcamp("grade", *sources, "--out", str(out), "--lesson", "01", "-j", "2",
-                          env={"TORCHCAMP_TEACHER_SECRET": SECRET})
+    completed = torchcamp(
+        "class",
+        "grade",
+        *sources,
+        "--out",
+        str(out),
+        "--lesson",
+        "01",
+        "-j",
+        "2",
+        env={"TORCHCAMP_TEACHER_SECRET": SECRET},
+    )
     time.sleep(1)  # a daemon that survived would have written by now
-    yield {"completed": completed, "out": out, "root": root, "records": records(out), "token": token,
-           "course_changed": course_snapshot() != before, "classmate_changed": classmate_file.read_bytes() != classmate_before,
-           "survivors": processes_running(token)}
+    yield {
+        "completed": completed,
+        "out": out,
+        "root": root,
+        "records": records(out),
+        "token": token,
+        "course_changed": course_snapshot() != before,
+        "classmate_changed": classmate_file.read_bytes() != classmate_before,
+        "survivors": processes_running(token),
+    }
     for pid in processes_running(token):
         os.kill(pid, 9)
 
@@ -157,7 +187,9 @@ def test_the_class_run_finishes_for_everyone(hostile_class):
     assert len(hostile_class["records"]) == 11
 
 
-@pytest.mark.parametrize("name", ["steal_solutions", "daemon_forges_results", "vandal", "stop_the_grader", "exfiltrate"])
+@pytest.mark.parametrize(
+    "name", ["steal_solutions", "daemon_forges_results", "vandal", "stop_the_grader", "exfiltrate"]
+)
 def test_an_attack_earns_nothing(hostile_class, name):
     lesson = lesson_of(hostile_class["records"][name], "01")
     assert lesson["score"] == 0, lesson
@@ -202,7 +234,11 @@ def test_a_zip_bomb_is_refused(hostile_class):
 def test_a_zip_slip_writes_nothing_outside(hostile_class):
     assert "slip" in hostile_class["records"]
     root = hostile_class["root"]
-    assert not [path for base in (root, root.parent, root.parent.parent, Path("/tmp")) for path in base.glob("zip-slip-escaped.py")]
+    assert not [
+        path
+        for base in (root, root.parent, root.parent.parent, Path("/tmp"))
+        for path in base.glob("zip-slip-escaped.py")
+    ]
 
 
 def test_a_formula_as_a_name_stays_text_in_every_csv(hostile_class):
@@ -233,8 +269,23 @@ def hostile_final_task(tmp_path_factory):
         str(stub_copy(root / "frozen_clock", "08_mnist", attack("patched_clock", REFERENCE=reference))),
         str(stub_copy(root / "shipped", "08_mnist", reference + blob)),
     ]
-    completed = torchcamp("grade", *sources, "--out", str(out), "--lesson", "08", "--dataset", "digits-sample",
-                          "--data-root", str(data), "--device", "cpu", "-j", "2")
+    completed = torchcamp(
+        "class",
+        "grade",
+        *sources,
+        "--out",
+        str(out),
+        "--lesson",
+        "08",
+        "--dataset",
+        "digits-sample",
+        "--data-root",
+        str(data),
+        "--device",
+        "cpu",
+        "-j",
+        "2",
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     return records(out)
 
@@ -266,18 +317,38 @@ def test_weights_shipped_in_the_file_do_not_fit(hostile_final_task):
 
 
 def test_without_a_sandbox_class_grading_refuses_unless_told(tmp_path):
-    completed = torchcamp("grade", str(ROOT / "solutions"), "--out", str(tmp_path / "out"), "--lesson", "00",
-                          env={"TORCHCAMP_SANDBOX": "none", "TORCHCAMP_UNPROTECTED": "0"})
+    completed = torchcamp(
+        "class",
+        "grade",
+        str(ROOT / "solutions"),
+        "--out",
+        str(tmp_path / "out"),
+        "--lesson",
+        "00",
+        env={"TORCHCAMP_SANDBOX": "none", "TORCHCAMP_UNPROTECTED": "0"},
+    )
     assert completed.returncode != 0 and "no sandbox can be built here" in completed.stderr
     assert not (tmp_path / "out" / "results").exists()
 
 
 def test_an_unprotected_run_says_so_and_a_killed_grader_costs_only_that_lesson(tmp_path):
-    classmate = shutil.copytree(ROOT / "solutions", tmp_path / "classmate", ignore=shutil.ignore_patterns("__pycache__"))
+    classmate = shutil.copytree(
+        ROOT / "solutions", tmp_path / "classmate", ignore=shutil.ignore_patterns("__pycache__")
+    )
     killer = stub_copy(tmp_path / "killer", "01_tensors", attack("kill_grading_process"))
     out = tmp_path / "out"
-    completed = torchcamp("grade", str(classmate), str(killer), "--out", str(out), "--lesson", "01", "--unprotected",
-                          env={"TORCHCAMP_SANDBOX": "none"})
+    completed = torchcamp(
+        "class",
+        "grade",
+        str(classmate),
+        str(killer),
+        "--out",
+        str(out),
+        "--lesson",
+        "01",
+        "--unprotected",
+        env={"TORCHCAMP_SANDBOX": "none"},
+    )
     assert completed.returncode == 0, completed.stderr[-3000:]
     graded = records(out)
     assert lesson_of(graded["classmate"], "01")["score"] == 10
@@ -319,10 +390,13 @@ def test_an_implausible_final_run_is_flagged():
     course = load_course(ROOT)
     lesson = course.lesson("08")
     grader = import_module_from(ROOT / "graders" / lesson.directory / "test_mnist.py", "torchcamp_test_final_grader")
-    reference = import_module_from(ROOT / "solutions" / lesson.directory / lesson.filename, "torchcamp_test_final_reference")
+    reference = import_module_from(
+        ROOT / "solutions" / lesson.directory / lesson.filename, "torchcamp_test_final_reference"
+    )
     settings = course.final.datasets["digits-sample"]
-    final_task = SimpleNamespace(data_root=data, dataset="digits-sample", device="cpu", tiers=settings.tiers,
-                                 flag_above=settings.flag_above)
+    final_task = SimpleNamespace(
+        data_root=data, dataset="digits-sample", device="cpu", tiers=settings.tiers, flag_above=settings.flag_above
+    )
     assert "above the 98.5%" in grader.implausibility({"accuracy": 99.0, "seconds": 60.0}, reference, final_task)
     assert "less time than one pass" in grader.implausibility({"accuracy": 93.0, "seconds": 0.0}, reference, final_task)
     assert grader.implausibility({"accuracy": 93.0, "seconds": 30.0}, reference, final_task) == ""

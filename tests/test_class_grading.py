@@ -19,7 +19,9 @@ LESSON = "01"  # one quick lesson keeps these tests short; the formats do not de
 
 
 def torchcamp(*args, cwd=ROOT):
-    completed = subprocess.run([sys.executable, "-m", "torchcamp.cli", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-m", "torchcamp.cli", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return completed.stdout
 
@@ -33,17 +35,34 @@ def classroom(tmp_path_factory):
     mistake = root / "cy_src"
     shutil.copytree(ROOT / "solutions", mistake)
     module = mistake / "01_tensors" / "tensors.py"
-    module.write_text(module.read_text().replace("return torch.arange(0, max(n, 0), 2)", "return torch.arange(0, n, 2)"))
+    module.write_text(
+        module.read_text().replace("return torch.arange(0, max(n, 0), 2)", "return torch.arange(0, n, 2)")
+    )
     with zipfile.ZipFile(root / "cy.zip", "w") as bundle:
         for path in mistake.rglob("*.py"):
             bundle.write(path, f"cy/{path.relative_to(mistake)}")
     (root / "dee.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
     roster = root / "roster.csv"
-    roster.write_text("submission,student,name,sis_user_id,sis_login_id,section,email\n"
-                      "ada,s001,Ada L.,SIS1,ada,A,ada@example.org\ncy,s003,Cy R.,SIS3,cy,B,cy@example.org\n")
+    roster.write_text(
+        "submission,student,name,sis_user_id,sis_login_id,section,email\n"
+        "ada,s001,Ada L.,SIS1,ada,A,ada@example.org\ncy,s003,Cy R.,SIS3,cy,B,cy@example.org\n"
+    )
     sources = [str(root / name) for name in ("ada", "bo", "cy.zip", "dee.zip")]
     out = root / "out"
-    log = torchcamp("grade", *sources, "--out", str(out), "--roster", str(roster), "--lesson", LESSON, "-j", "2")
+    log = torchcamp(
+        "class",
+        "grade",
+        *sources,
+        "--out",
+        str(out),
+        "--roster",
+        str(roster),
+        "--lesson",
+        LESSON,
+        "-j",
+        "2",
+        "--gradebook",
+    )
     return {"root": root, "sources": sources, "roster": roster, "out": out, "log": log}
 
 
@@ -94,7 +113,9 @@ def test_classroom_results_add_up_as_the_reporter_sums_them(classroom, course):
     payload = json.loads(base64.b64decode(encoded[LESSON]))
     assert payload["version"] == 1 and payload["max_score"] == course.lesson(LESSON).max_score
     assert payload["status"] == "fail"
-    assert {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"} <= set(payload["tests"][0])
+    assert {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"} <= set(
+        payload["tests"][0]
+    )
     record = json.loads((classroom["out"] / "results" / "s003.json").read_text())
     assert sum(test["score"] for test in payload["tests"]) == record["result"]["lessons"][0]["score"]
 
@@ -116,8 +137,17 @@ def test_feedback_pages_and_summary(classroom):
 
 
 def test_a_second_run_keeps_current_records_and_force_regrades(classroom):
-    again = torchcamp("grade", *classroom["sources"], "--out", str(classroom["out"]), "--roster", str(classroom["roster"]),
-                      "--lesson", LESSON)
+    again = torchcamp(
+        "class",
+        "grade",
+        *classroom["sources"],
+        "--out",
+        str(classroom["out"]),
+        "--roster",
+        str(classroom["roster"]),
+        "--lesson",
+        LESSON,
+    )
     assert again.count("(unchanged, kept)") == 4
 
 
@@ -126,22 +156,53 @@ def test_an_interrupted_run_resumes_without_losing_or_duplicating(classroom, tmp
     shutil.copytree(classroom["out"], out)
     (out / "results" / "bo.json").unlink()  # as if the run had been killed while grading bo
     (out / "results" / "s003.json").with_suffix(".partial").write_text("{half a rec")  # and a torn write
-    log = torchcamp("grade", *classroom["sources"], "--out", str(out), "--roster", str(classroom["roster"]), "--lesson", LESSON)
+    log = torchcamp(
+        "class",
+        "grade",
+        *classroom["sources"],
+        "--out",
+        str(out),
+        "--roster",
+        str(classroom["roster"]),
+        "--lesson",
+        LESSON,
+    )
     assert log.count("(unchanged, kept)") == 3 and "bo: 0 / 10\n" in log
-    assert sorted(path.name for path in (out / "results").glob("*.json")) == ["bo.json", "dee.json", "s001.json", "s003.json"]
+    assert sorted(path.name for path in (out / "results").glob("*.json")) == [
+        "bo.json",
+        "dee.json",
+        "s001.json",
+        "s003.json",
+    ]
 
 
 def test_shards_merge_into_one_class(classroom, tmp_path):
     shards = []
     for index in (1, 2):
         shard = tmp_path / f"shard{index}"
-        torchcamp("grade", *classroom["sources"], "--out", str(shard), "--roster", str(classroom["roster"]),
-                  "--lesson", LESSON, "--shard", f"{index}/2")
+        torchcamp(
+            "class",
+            "grade",
+            *classroom["sources"],
+            "--out",
+            str(shard),
+            "--roster",
+            str(classroom["roster"]),
+            "--lesson",
+            LESSON,
+            "--shard",
+            f"{index}/2",
+        )
         shards.append(shard)
     assert len(list((shards[0] / "results").glob("*.json"))) == 2
     merged = tmp_path / "merged"
-    torchcamp("merge", str(merged), *map(str, shards))
-    assert sorted(path.name for path in (merged / "results").glob("*.json")) == ["bo.json", "dee.json", "s001.json", "s003.json"]
+    torchcamp("class", "merge", str(merged), *map(str, shards))
+    assert sorted(path.name for path in (merged / "results").glob("*.json")) == [
+        "bo.json",
+        "dee.json",
+        "s001.json",
+        "s003.json",
+    ]
     assert (merged / "canvas.csv").read_text() == (classroom["out"] / "canvas.csv").read_text()
 
 
@@ -155,8 +216,13 @@ def test_nbgrader_export_reads_the_gradebook(classroom, tmp_path):
     nbgrader = shutil.which("nbgrader", path=str(Path(sys.executable).parent))
     assert nbgrader, "the teacher extra (nbgrader) is part of the full edition's set-up"
     exported = tmp_path / "nbgrader.csv"
-    completed = subprocess.run([nbgrader, "export", "--db", f"sqlite:///{classroom['out'] / 'gradebook.db'}", "--to", str(exported)],
-                               cwd=tmp_path, capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [nbgrader, "export", "--db", f"sqlite:///{classroom['out'] / 'gradebook.db'}", "--to", str(exported)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     with exported.open(newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if row["assignment"] == f"lesson-{LESSON}"]
@@ -170,8 +236,16 @@ def test_nbgrader_export_reads_the_gradebook(classroom, tmp_path):
 
 
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots kept for people to look at (git-ignored)
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium() -> str:
@@ -194,23 +268,32 @@ def test_pages_render_in_a_real_browser(classroom, tmp_path, page):
     assert "Uncaught" not in dom.stderr
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / f"{page.replace('/', '_').removesuffix('.html')}.png"
-    shot = subprocess.run([*common, f"--screenshot={screenshot}", "--window-size=1100,1400", "--hide-scrollbars", url],
-                          capture_output=True, text=True, timeout=120, check=False)
+    shot = subprocess.run(
+        [*common, f"--screenshot={screenshot}", "--window-size=1100,1400", "--hide-scrollbars", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert shot.returncode == 0 and screenshot.stat().st_size > 20_000, shot.stderr[-2000:]
 
 
 def test_git_repositories_are_cloned_and_force_regrades(tmp_path):
     repository = tmp_path / "eve"
     shutil.copytree(ROOT / "solutions", repository / "exercises")
-    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=eve", "-c", "user.email=eve@example.org", "commit", "-qm", "work"]):
+    for command in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=eve", "-c", "user.email=eve@example.org", "commit", "-qm", "work"],
+    ):
         subprocess.run(["git", *command], cwd=repository, check=True, capture_output=True)
     source = f"file://{repository}"
     out = tmp_path / "out"
-    first = torchcamp("grade", source, "--out", str(out), "--lesson", LESSON)
+    first = torchcamp("class", "grade", source, "--out", str(out), "--lesson", LESSON)
     assert "eve: 10 / 10" in first
-    kept = torchcamp("grade", source, "--out", str(out), "--lesson", LESSON)
+    kept = torchcamp("class", "grade", source, "--out", str(out), "--lesson", LESSON)
     assert "eve: 10 / 10 (unchanged, kept)" in kept
-    forced = torchcamp("grade", source, "--out", str(out), "--lesson", LESSON, "--force")
+    forced = torchcamp("class", "grade", source, "--out", str(out), "--lesson", LESSON, "--force")
     assert "eve: 10 / 10\n" in forced and "unchanged" not in forced
 
 
@@ -219,9 +302,23 @@ def test_a_killed_run_resumes_without_losing_or_duplicating(classroom, tmp_path)
     import time
 
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "torchcamp.cli", "grade", *classroom["sources"], "--out", str(out),
-               "--roster", str(classroom["roster"]), "--lesson", LESSON]
-    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "torchcamp.cli",
+        "class",
+        "grade",
+        *classroom["sources"],
+        "--out",
+        str(out),
+        "--roster",
+        str(classroom["roster"]),
+        "--lesson",
+        LESSON,
+    ]
+    run = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((out / "results").glob("*.json"))) < 1:
         time.sleep(0.2)
@@ -235,3 +332,69 @@ def test_a_killed_run_resumes_without_losing_or_duplicating(classroom, tmp_path)
     assert records == ["bo.json", "dee.json", "s001.json", "s003.json"]
     for name, text in survivors.items():
         assert (out / "results" / name).read_text() == text, "a record graded before the kill must be kept as it was"
+
+
+def test_a_run_with_other_lessons_grades_again(tmp_path):
+    """A record of lesson 01 alone is not current for a run of lesson 00: it was the resume bug."""
+    out = tmp_path / "out"
+    first = torchcamp("class", "grade", str(ROOT / "solutions"), "--out", str(out), "--lesson", "01")
+    assert "solutions: 10 / 10\n" in first
+    second = torchcamp("class", "grade", str(ROOT / "solutions"), "--out", str(out), "--lesson", "00")
+    assert "unchanged" not in second
+    record = json.loads((out / "results" / "solutions.json").read_text())
+    assert [lesson["id"] for lesson in record["result"]["lessons"]] == ["00"]
+    assert record["source"] == str(ROOT / "solutions") and record["result"]["submission"] == str(ROOT / "solutions")
+
+
+def test_the_record_key_covers_what_the_grade_depends_on(course, tmp_path):
+    from torchcamp.class_grading import course_fingerprint, record_key
+    from torchcamp.grading import GradingOptions
+    from torchcamp.submissions import open_submissions
+
+    submission = open_submissions([str(ROOT / "solutions")], tmp_path)[0]
+    fingerprint = course_fingerprint(course)
+    base = record_key(course, submission, ["08"], GradingOptions(dataset="digits-sample", device="cpu"), fingerprint)
+    assert base["final"] == {"dataset": "digits-sample", "device": "cpu"}
+    assert (
+        record_key(course, submission, ["08"], GradingOptions(dataset="fashion-mnist", device="cpu"), fingerprint)
+        != base
+    )
+    assert (
+        record_key(course, submission, ["08"], GradingOptions(dataset="digits-sample", device="cuda"), fingerprint)
+        != base
+    )
+    assert record_key(course, submission, ["00"], GradingOptions(dataset="digits-sample"), fingerprint)["final"] is None
+    assert (
+        record_key(course, submission, ["08"], GradingOptions(dataset="digits-sample", device="cpu"), "other") != base
+    )
+
+
+def test_outputs_are_written_once_per_run_and_the_gradebook_on_request(classroom, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(classroom["out"], out)
+    (out / "gradebook.db").unlink()
+    log = torchcamp(
+        "class",
+        "grade",
+        *classroom["sources"],
+        "--out",
+        str(out),
+        "--roster",
+        str(classroom["roster"]),
+        "--lesson",
+        LESSON,
+    )
+    assert log.count("(unchanged, kept)") == 4 and "nbgrader gradebook" not in log
+    assert not (out / "gradebook.db").exists()
+    assert (out / "canvas.csv").read_text() == (classroom["out"] / "canvas.csv").read_text()
+
+
+def test_grade_takes_one_submission_and_points_to_class_grade(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "torchcamp.cli", "grade", "solutions", "exercises", "--lesson", "00"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2 and "torchcamp class grade" in completed.stderr

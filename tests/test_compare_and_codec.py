@@ -106,8 +106,10 @@ def test_a_slow_to_decode_answer_is_stopped_by_its_time_limit():
     # Integer keys that all hash alike make every dict insertion scan every earlier key:
     # 60,000 of them take minutes to decode; the CPU-time limit stops it after one second.
     modulus = (1 << 61) - 1
-    keys = b"".join(pickle.LONG1 + bytes([10]) + (modulus * number).to_bytes(10, "little") + pickle.BININT1 + b"\0"
-                    for number in range(1, 60_001))
+    keys = b"".join(
+        pickle.LONG1 + bytes([10]) + (modulus * number).to_bytes(10, "little") + pickle.BININT1 + b"\0"
+        for number in range(1, 60_001)
+    )
     data_pkl = pickle.PROTO + b"\x02" + pickle.EMPTY_DICT + pickle.MARK + keys + pickle.SETITEMS + pickle.STOP
     started = time.process_time()
     with pytest.raises(NotPlainData, match="CPU time"):

@@ -4,18 +4,29 @@ import ast
 import subprocess
 import sys
 
-from helpers import ROOT
 from torchcamp.validation import collected_tests, validate_course
+
+from helpers import ROOT
 
 
 def public_names(path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")}
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+    }
 
 
 def test_the_course_validates(course):
     assert validate_course(course) == []
-    completed = subprocess.run([sys.executable, "-m", "torchcamp.cli", "validate"], cwd=ROOT, capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [sys.executable, "-m", "torchcamp.cli", "course", "validate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     assert f"{len(course.tasks)} tasks" in completed.stdout
 

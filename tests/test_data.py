@@ -11,7 +11,6 @@ import pytest
 import torch
 from torchvision import datasets
 
-from helpers import require_dataset
 from torchcamp.data import (
     DEBIAN_FASHION,
     DataInvalid,
@@ -22,6 +21,8 @@ from torchcamp.data import (
     load_idx_tensors,
     prepare,
 )
+
+from helpers import require_dataset
 
 NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
@@ -84,7 +85,9 @@ def mirror(tmp_path, monkeypatch):
     served.mkdir()
     generator = torch.Generator().manual_seed(0)
     files = {
-        "train-images-idx3-ubyte": idx_images([bytes(torch.randint(0, 256, (784,), generator=generator).tolist()) for _ in range(6)]),
+        "train-images-idx3-ubyte": idx_images(
+            [bytes(torch.randint(0, 256, (784,), generator=generator).tolist()) for _ in range(6)]
+        ),
         "train-labels-idx1-ubyte": idx_labels([1, 2, 3, 4, 5, 6]),
         "t10k-images-idx3-ubyte": idx_images([bytes(784)] * 2),
         "t10k-labels-idx1-ubyte": idx_labels([7, 8]),

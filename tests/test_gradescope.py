@@ -8,8 +8,9 @@ import subprocess
 import sys
 import zipfile
 
-from helpers import ROOT, require_dataset
 from torchcamp.gradescope import build_autograder
+
+from helpers import ROOT, require_dataset
 
 
 def test_run_autograder_writes_valid_results(course, tmp_path):
@@ -30,8 +31,14 @@ def test_run_autograder_writes_valid_results(course, tmp_path):
     wrong = submission / "02_tensor_ops" / "tensor_ops.py"
     wrong.write_text(wrong.read_text().replace("return t.int()", "return t.floor().int()"))
     environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "TORCHCAMP_PYTHON": sys.executable}
-    completed = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=environment,
-                               capture_output=True, text=True, check=False, timeout=600)
+    completed = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     results = json.loads((root / "results" / "results.json").read_text())
     assert 0 < results["score"] < course.max_score

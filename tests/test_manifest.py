@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
 from torchcamp.manifest import ManifestError, load_course, parse_course
+
+from helpers import ROOT
 
 GOOD = (ROOT / "course.toml").read_text(encoding="utf-8")
 
@@ -29,8 +30,10 @@ def test_unknown_key_names_lesson_and_task():
 
 
 def test_bad_value_names_its_place():
-    text = GOOD.replace('id = "03.zero_grad"\ntitle = "Zeroing gradients between computations"\npoints = 2',
-                        'id = "03.zero_grad"\ntitle = "Zeroing gradients between computations"\npoints = -1')
+    text = GOOD.replace(
+        'id = "03.zero_grad"\ntitle = "Zeroing gradients between computations"\npoints = 2',
+        'id = "03.zero_grad"\ntitle = "Zeroing gradients between computations"\npoints = -1',
+    )
     assert "(id '03.zero_grad').points: Input should be greater than 0" in problems(text)
 
 

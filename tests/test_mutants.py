@@ -9,9 +9,10 @@ from collections import defaultdict
 
 import pytest
 
+from torchcamp.grading import GradingOptions, grade
+
 from helpers import require_dataset, solution_source
 from mutants import MUTANTS, Mutant
-from torchcamp.grading import GradingOptions, grade
 
 
 def round_of(mutant: Mutant) -> int:
@@ -35,7 +36,9 @@ def graded_round(course, tmp_path_factory):
                 target.write_text(source.replace(mutant.old, mutant.new), encoding="utf-8")
             options = GradingOptions()
             if any(course.final and mutant.lesson == course.final.lesson for mutant in members):
-                options = GradingOptions(dataset="digits-sample", data_root=require_dataset("digits-sample"), device="cpu")
+                options = GradingOptions(
+                    dataset="digits-sample", data_root=require_dataset("digits-sample"), device="cpu"
+                )
             results[number] = grade(course, submission, [mutant.lesson for mutant in members], options)
         return results[number]
 

@@ -12,7 +12,11 @@ TORCHCAMP = [sys.executable, "-m", "torchcamp.cli"]
 def grade_json(tmp_path, target, *options):
     out = tmp_path / f"{target}.json"
     completed = subprocess.run(
-        [*TORCHCAMP, "grade", target, "--json", str(out), *options], cwd=ROOT, capture_output=True, text=True, check=False
+        [*TORCHCAMP, "grade", target, "--json", str(out), *options],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return json.loads(out.read_text()), completed.stdout
@@ -23,7 +27,10 @@ def test_reference_solutions_get_full_points(tmp_path, course):
     result, table = grade_json(tmp_path, "solutions", "--dataset", "digits-sample", "--data-root", str(data))
     assert result["max_score"] == course.max_score
     assert result["score"] == result["max_score"], [
-        (task["id"], task["message"]) for lesson in result["lessons"] for task in lesson["tasks"] if task["status"] != "passed"
+        (task["id"], task["message"])
+        for lesson in result["lessons"]
+        for task in lesson["tasks"]
+        if task["status"] != "passed"
     ]
     assert f"{course.max_score:g} / {course.max_score}" in table
 
@@ -48,12 +55,16 @@ def test_json_has_the_documented_shape(tmp_path):
 
 
 def test_grading_twice_gives_identical_results(tmp_path, make_submission):
-    broken = (ROOT / "solutions/02_tensor_ops/tensor_ops.py").read_text().replace("return t.int()", "return t.floor().int()")
+    broken = (
+        (ROOT / "solutions/02_tensor_ops/tensor_ops.py").read_text().replace("return t.int()", "return t.floor().int()")
+    )
     submission = make_submission({"02": broken}, lessons=["02"])
     first, _ = grade_json(tmp_path, str(submission), "--lesson", "02")
     second, _ = grade_json(tmp_path, str(submission), "--lesson", "02")
+
     def strip_time(result):
         return {key: value for key, value in result.items() if key != "execution_time"}
+
     assert strip_time(first) == strip_time(second)
     dtype_task = next(task for task in first["lessons"][0]["tasks"] if task["id"] == "02.dtype")
     assert dtype_task["status"] == "failed"
@@ -65,7 +76,9 @@ def test_bad_submissions_get_a_clear_message(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     for target, expected in ((empty, "no lesson files found"), (tmp_path / "nowhere", "no such file or directory")):
-        completed = subprocess.run([*TORCHCAMP, "grade", str(target)], cwd=ROOT, capture_output=True, text=True, check=False)
+        completed = subprocess.run(
+            [*TORCHCAMP, "grade", str(target)], cwd=ROOT, capture_output=True, text=True, check=False
+        )
         assert completed.returncode != 0
         assert expected in completed.stderr
 

@@ -8,9 +8,10 @@ import venv
 
 import pytest
 
-from helpers import ROOT
 from torchcamp.manifest import load_course
 from torchcamp.release import ReleaseError, release
+
+from helpers import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,13 @@ def edition(tmp_path_factory, course):
 
 
 def test_holds_what_students_need_and_nothing_hidden(edition, course):
-    for part in ("README.md", "course.toml", "pyproject.toml", ".github/workflows/classroom.yml", "src/torchcamp/plugin.py"):
+    for part in (
+        "README.md",
+        "course.toml",
+        "pyproject.toml",
+        ".github/workflows/classroom.yml",
+        "src/torchcamp/plugin.py",
+    ):
         assert (edition / part).is_file(), part
     for lesson in course.lessons:
         assert (edition / "exercises" / lesson.directory / lesson.filename).is_file()
@@ -29,6 +36,15 @@ def test_holds_what_students_need_and_nothing_hidden(edition, course):
         assert not (edition / hidden).exists(), hidden
     stub = (edition / "exercises/03_autograd/autograd.py").read_text()
     assert stub == (ROOT / "exercises/03_autograd/autograd.py").read_text()
+
+
+def test_its_pyproject_has_no_teacher_extra_and_runs_the_lessons(edition):
+    import tomllib
+
+    project = tomllib.loads((edition / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "optional-dependencies" not in project["project"]
+    assert project["tool"]["pytest"]["ini_options"]["testpaths"] == ["exercises"]
+    assert "pythonpath" not in project["tool"]["pytest"]["ini_options"]
 
 
 def test_the_workflow_grades_each_lesson_and_reports(edition, course):
@@ -50,10 +66,15 @@ def test_a_leak_fails_loudly_and_leaves_nothing(tmp_path):
     teacher.mkdir()
     for part in ("course.toml", "pyproject.toml", "exercises", "solutions", "graders", "src"):
         source = ROOT / part
-        (shutil.copytree(source, teacher / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-         if source.is_dir() else shutil.copy(source, teacher / part))
+        (
+            shutil.copytree(source, teacher / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+            if source.is_dir()
+            else shutil.copy(source, teacher / part)
+        )
     readme = teacher / "exercises/01_tensors/README.md"
-    readme.write_text(readme.read_text() + "\n```\n    return low + (high - low) * torch.rand(shape, generator=generator)\n```\n")
+    readme.write_text(
+        readme.read_text() + "\n```\n    return low + (high - low) * torch.rand(shape, generator=generator)\n```\n"
+    )
     shutil.copy(teacher / "graders/02_tensor_ops/test_tensor_ops.py", teacher / "exercises/02_tensor_ops/test_more.py")
     out = tmp_path / "student"
     with pytest.raises(ReleaseError) as failure:
@@ -69,23 +90,55 @@ def test_installs_in_a_fresh_venv_and_grades_lesson_03(edition, tmp_path):
     fresh = tmp_path / "venv"
     venv.create(fresh, with_pip=True)
     python = fresh / "bin" / "python"
-    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    (tmp_path / "venv" / purelib.split(str(fresh) + "/", 1)[1] / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (tmp_path / "venv" / purelib.split(str(fresh) + "/", 1)[1] / "borrowed.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n"
+    )
     # The wheel is built from the released tree (here, offline) and installed into the fresh venv.
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                            "-w", str(tmp_path / "dist"), str(edition)], capture_output=True, text=True, check=False)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(edition),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     wheel = next((tmp_path / "dist").glob("torchcamp-*.whl"))
-    installed = subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
-                               capture_output=True, text=True, check=False)
+    installed = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    where = subprocess.run([python, "-c", "import torchcamp; print(torchcamp.__file__)"], capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [python, "-c", "import torchcamp; print(torchcamp.__file__)"], capture_output=True, text=True, check=True
+    )
     assert where.stdout.startswith(str(fresh)), "torchcamp must come from the released tree"
 
     def run_lesson():
-        return subprocess.run([python, "-m", "pytest", "exercises/03", "-p", "no:cacheprovider"], cwd=edition,
-                              capture_output=True, text=True, check=False)
+        return subprocess.run(
+            [python, "-m", "pytest", "exercises/03", "-p", "no:cacheprovider"],
+            cwd=edition,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     untouched = run_lesson()
     assert untouched.returncode == 1 and "0/6 tasks done" in untouched.stdout, untouched.stdout + untouched.stderr

@@ -23,8 +23,9 @@ def student_repo(tmp_path) -> Path:
 
 def run_pytest(repo: Path, *args: str) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
-    return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=repo, capture_output=True, text=True,
-                          env=environment, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *args], cwd=repo, capture_output=True, text=True, env=environment, check=False
+    )
 
 
 def use_solution(repo: Path, lesson_dir: str, module: str, edit=lambda source: source) -> None:
@@ -48,7 +49,9 @@ def test_finished_lesson_passes(student_repo):
 
 
 def test_a_failure_shows_theirs_vs_expected_and_hints_one_at_a_time(student_repo):
-    use_solution(student_repo, "02_tensor_ops", "tensor_ops", lambda s: s.replace("return t.int()", "return t.round().int()"))
+    use_solution(
+        student_repo, "02_tensor_ops", "tensor_ops", lambda s: s.replace("return t.int()", "return t.round().int()")
+    )
     first = run_pytest(student_repo, "exercises/02")
     assert "failing  02.dtype" in first.stdout
     assert "yours:    tensor([1, 3, 6], dtype=torch.int32)" in first.stdout
@@ -59,8 +62,12 @@ def test_a_failure_shows_theirs_vs_expected_and_hints_one_at_a_time(student_repo
 
 
 def test_an_infinite_loop_ends_with_a_timeout(student_repo):
-    use_solution(student_repo, "01_tensors", "tensors",
-                 lambda s: s.replace("    return torch.arange(0, max(n, 0), 2)", "    while True:\n        pass"))
+    use_solution(
+        student_repo,
+        "01_tensors",
+        "tensors",
+        lambda s: s.replace("    return torch.arange(0, max(n, 0), 2)", "    while True:\n        pass"),
+    )
     completed = run_pytest(student_repo, "exercises/01", "--timeout=3")
     assert "timeout  01.arange" in completed.stdout
     assert "6/7 tasks done" in completed.stdout

@@ -26,7 +26,9 @@ def make_training_tools(model: nn.Module, lr: float) -> tuple[nn.Module, optim.O
     raise NotImplementedError("TODO 04.tools: nn has the loss, optim has the optimizer")
 
 
-def train_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, optimizer: optim.Optimizer) -> float:
+def train_step(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, optimizer: optim.Optimizer
+) -> float:
     """One step of training: clear old gradients, predict, measure the loss,
     backpropagate, update. Return the loss before the update as a Python float."""
     raise NotImplementedError("TODO 04.train_step: zero_grad, forward, loss, backward, step")

@@ -39,7 +39,9 @@ class Scores(nn.Module):
 
 
 def accuracy_of(module, table, labels):
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.arange(len(labels)), labels), batch_size=3)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.arange(len(labels)), labels), batch_size=3
+    )
     return module.evaluate(Scores(table), loader, "cpu")
 
 

@@ -8,7 +8,9 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 
-def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer, criterion: nn.Module, device: str) -> float:
+def train_one_epoch(
+    model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer, criterion: nn.Module, device: str
+) -> float:
     """One pass over `loader`: put the model in training mode, then for every batch move images
     and labels to `device`, zero the gradients, compute the loss, backpropagate, step.
     Return the average loss per example over the epoch, as a float."""

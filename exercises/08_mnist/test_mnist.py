@@ -40,7 +40,9 @@ def test_trains_and_returns_weights_and_losses(student, two_patterns):
 
 # weight=0: a local sanity check, never a share of the tier's points, which come only from
 # the accuracy the grader measures on the held-out test images.
-@pytest.mark.parametrize("tier", [pytest.param(tier, marks=pytest.mark.task(f"08.tier_{tier}", weight=0)) for tier in (1, 2, 3)])
+@pytest.mark.parametrize(
+    "tier", [pytest.param(tier, marks=pytest.mark.task(f"08.tier_{tier}", weight=0)) for tier in (1, 2, 3)]
+)
 def test_learns_the_two_patterns(student, two_patterns, tier):
     # The tiers themselves are measured by the grader on the real test images; locally,
     # a model that cannot learn two obvious patterns will not reach any tier.

@@ -9,18 +9,22 @@ import torch
 
 def report_on_a_machine_with(module, gpus, mps):
     """Probe: the report as it would read on a machine with GPUS CUDA devices."""
-    with mock.patch.object(torch.cuda, "is_available", lambda: gpus > 0), \
-         mock.patch.object(torch.cuda, "device_count", lambda: gpus), \
-         mock.patch.object(torch.backends.mps, "is_available", lambda: mps):
+    with (
+        mock.patch.object(torch.cuda, "is_available", lambda: gpus > 0),
+        mock.patch.object(torch.cuda, "device_count", lambda: gpus),
+        mock.patch.object(torch.backends.mps, "is_available", lambda: mps),
+    ):
         return module.environment_report()
 
 
 def default_device_under(module, override, cuda, mps):
     """Probe: default_device() with TORCHCAMP_DEVICE=OVERRIDE and the given accelerators."""
     environment = {"TORCHCAMP_DEVICE": override} if override is not None else {}
-    with mock.patch.dict(os.environ, environment, clear=False), \
-         mock.patch.object(torch.cuda, "is_available", lambda: cuda), \
-         mock.patch.object(torch.backends.mps, "is_available", lambda: mps):
+    with (
+        mock.patch.dict(os.environ, environment, clear=False),
+        mock.patch.object(torch.cuda, "is_available", lambda: cuda),
+        mock.patch.object(torch.backends.mps, "is_available", lambda: mps),
+    ):
         if override is None:
             os.environ.pop("TORCHCAMP_DEVICE", None)
         return str(module.default_device())

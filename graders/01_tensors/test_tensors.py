@@ -32,8 +32,11 @@ def test_rows_match_reference(student, reference, rows):
 @given(shape=shapes(), seed=seeds, dtype=st.sampled_from([np.float32, np.float64, np.int64]))
 def test_tensor_shares_memory_with_array(student, reference, shape, seed, dtype):
     array = np.random.default_rng(seed).integers(-50, 50, size=shape).astype(dtype)
-    assert_same(student.run(probes.mutate_after_converting, array.copy()), probes.mutate_after_converting(reference, array.copy()),
-                "the tensor after changing the array (it should share memory)")
+    assert_same(
+        student.run(probes.mutate_after_converting, array.copy()),
+        probes.mutate_after_converting(reference, array.copy()),
+        "the tensor after changing the array (it should share memory)",
+    )
 
 
 @pytest.mark.task("01.filled")
@@ -67,8 +70,11 @@ def test_normal_matches_reference(student, reference, shape, seed):
 def test_global_random_state_untouched(student, shape, seed):
     torch.manual_seed(99)
     untouched = torch.rand(3)
-    assert_same(student.run(probes.global_stream_after, shape, seed), untouched,
-                "the global random stream after your call (use a torch.Generator)")
+    assert_same(
+        student.run(probes.global_stream_after, shape, seed),
+        untouched,
+        "the global random stream after your call (use a torch.Generator)",
+    )
 
 
 @pytest.mark.task("01.describe")

@@ -57,8 +57,11 @@ def transposed_and_rows(draw):
 @given(case=transposed_and_rows())
 def test_rows_of_a_transposed_tensor(student, reference, case):
     transposed, rows = case
-    assert_same(student.to_rows(transposed, rows), reference.to_rows(transposed, rows),
-                f"your {rows} rows from a non-contiguous (transposed) input")
+    assert_same(
+        student.to_rows(transposed, rows),
+        reference.to_rows(transposed, rows),
+        f"your {rows} rows from a non-contiguous (transposed) input",
+    )
 
 
 @pytest.mark.task("02.transpose")
@@ -94,15 +97,21 @@ def test_outer_sum_of_different_lengths(student, reference, u, v):
 @pytest.mark.task("02.clone_view")
 @given(t=float_tensors(low=0, high=1))
 def test_copy_shares_no_memory(student, t):
-    assert_same(student.run(probes.original_after_writing_into, "independent_copy", t.clone()), t,
-                "the original after writing into your copy (it must not change)")
+    assert_same(
+        student.run(probes.original_after_writing_into, "independent_copy", t.clone()),
+        t,
+        "the original after writing into your copy (it must not change)",
+    )
 
 
 @pytest.mark.task("02.clone_view")
 @given(t=float_tensors(low=0, high=1))
 def test_view_shares_memory(student, t):
-    assert_same(student.run(probes.original_after_writing_into, "flat_view", t.clone()), torch.full_like(t, -1.0),
-                "the original after writing into your view (it must change too)")
+    assert_same(
+        student.run(probes.original_after_writing_into, "flat_view", t.clone()),
+        torch.full_like(t, -1.0),
+        "the original after writing into your view (it must change too)",
+    )
 
 
 @pytest.mark.task("02.mask")

@@ -25,5 +25,10 @@ def detach_facts(module, x):
     detached = module.stop_tracking(y)
     shares = detached.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()
     squared = module.square_without_graph(x.detach().requires_grad_(True))
-    return {"detached": detached, "requires_grad": detached.requires_grad, "shares_memory": shares,
-            "squared": squared, "squared_has_graph": squared.grad_fn is not None}
+    return {
+        "detached": detached,
+        "requires_grad": detached.requires_grad,
+        "shares_memory": shares,
+        "squared": squared,
+        "squared_has_graph": squared.grad_fn is not None,
+    }

@@ -1,6 +1,5 @@
 """Hidden graders for lesson 03."""
 
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,7 +16,11 @@ vectors = float_tensors(low=-5, high=5)
 @pytest.mark.task("03.requires_grad")
 @given(values=st.lists(st.one_of(st.integers(-100, 100), st.floats(-100, 100, width=32)), min_size=1, max_size=8))
 def test_trackable_is_a_float_leaf(student, reference, values):
-    assert_same(student.run(probes.leaf_facts, values), probes.leaf_facts(reference, values), f"autograd's view of trackable({values})")
+    assert_same(
+        student.run(probes.leaf_facts, values),
+        probes.leaf_facts(reference, values),
+        f"autograd's view of trackable({values})",
+    )
 
 
 @pytest.mark.task("03.grad_of_squares")
@@ -38,13 +41,19 @@ def test_uses_backward_and_leaves_input_alone(student, x):
 @pytest.mark.task("03.no_grad")
 @given(x=vectors)
 def test_no_graph_is_recorded(student, reference, x):
-    assert_same(student.run(probes.detach_facts, x), probes.detach_facts(reference, x), "what autograd records for your results")
+    assert_same(
+        student.run(probes.detach_facts, x), probes.detach_facts(reference, x), "what autograd records for your results"
+    )
 
 
 @pytest.mark.task("03.accumulate")
 @given(x=vectors, times=st.integers(1, 5))
 def test_accumulation_for_any_count(student, reference, x, times):
-    assert_same(student.accumulated_grad(x, times), reference.accumulated_grad(x, times), f"your gradient after {times} backward calls")
+    assert_same(
+        student.accumulated_grad(x, times),
+        reference.accumulated_grad(x, times),
+        f"your gradient after {times} backward calls",
+    )
 
 
 @pytest.mark.task("03.accumulate")
@@ -78,4 +87,6 @@ def test_both_branches(student, reference, x):
 @pytest.mark.task("03.dynamic_graph")
 @given(x=float_tensors(low=-5, high=-0.1))
 def test_negative_branch(student, reference, x):
-    assert_same(student.branch_loss_and_grad(x), reference.branch_loss_and_grad(x), "your (loss, gradient) when x.sum() <= 0")
+    assert_same(
+        student.branch_loss_and_grad(x), reference.branch_loss_and_grad(x), "your (loss, gradient) when x.sum() <= 0"
+    )

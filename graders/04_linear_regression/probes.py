@@ -8,7 +8,11 @@ def built_from_seed(module, seed, x):
     """Probe: a model built right after seeding, its weights and its output."""
     torch.manual_seed(seed)
     model = module.LineModel()
-    return {"state": dict(model.state_dict()), "output": model(x).detach(), "is_module": isinstance(model, torch.nn.Module)}
+    return {
+        "state": dict(model.state_dict()),
+        "output": model(x).detach(),
+        "is_module": isinstance(model, torch.nn.Module),
+    }
 
 
 def one_update(module, seed, lr, x, y):

@@ -18,23 +18,37 @@ learning_rates = st.sampled_from([0.001, 0.01, 0.05, 0.1])
 @pytest.mark.task("04.model")
 @given(seed=seeds, x=column_inputs)
 def test_model_is_one_linear_layer(student, reference, seed, x):
-    assert_same(student.run(probes.built_from_seed, seed, x), probes.built_from_seed(reference, seed, x), "your model (weights and output)")
+    assert_same(
+        student.run(probes.built_from_seed, seed, x),
+        probes.built_from_seed(reference, seed, x),
+        "your model (weights and output)",
+    )
 
 
 @pytest.mark.task("04.tools")
 @given(seed=seeds, lr=learning_rates, x=column_inputs)
 def test_tools_update_like_mse_and_sgd(student, reference, seed, lr, x):
     y = 3 * x - 1
-    assert_same(student.run(probes.one_update, seed, lr, x, y), probes.one_update(reference, seed, lr, x, y),
-                f"loss and weights after one update with lr={lr}", rtol=1e-5, atol=1e-6)
+    assert_same(
+        student.run(probes.one_update, seed, lr, x, y),
+        probes.one_update(reference, seed, lr, x, y),
+        f"loss and weights after one update with lr={lr}",
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 @pytest.mark.task("04.train_step")
 @given(seed=seeds, lr=learning_rates, x=column_inputs, steps=st.integers(2, 6))
 def test_parameters_after_k_steps_match_reference(student, reference, seed, lr, x, steps):
     y = -2 * x + 0.5
-    assert_same(student.run(probes.after_steps, seed, lr, x, y, steps), probes.after_steps(reference, seed, lr, x, y, steps),
-                f"losses and weights after {steps} steps", rtol=1e-4, atol=1e-5)
+    assert_same(
+        student.run(probes.after_steps, seed, lr, x, y, steps),
+        probes.after_steps(reference, seed, lr, x, y, steps),
+        f"losses and weights after {steps} steps",
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 @pytest.mark.task("04.fit")

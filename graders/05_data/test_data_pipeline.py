@@ -30,14 +30,22 @@ def test_items_match_reference(student, reference, tmp_path_factory, seed, train
     labels = torch.randint(0, 10, (7,), generator=generator).tolist()
     root = str(write_mnist_like(tmp_path_factory.mktemp("mnist"), (images[:4], labels[:4]), (images[4:], labels[4:])))
     indices = [0, 1, 2] if train else [0, 2]
-    assert_same(student.run(probes.items, root, train, indices), probes.items(reference, root, train, indices), rtol=1e-5, atol=1e-5)
+    assert_same(
+        student.run(probes.items, root, train, indices),
+        probes.items(reference, root, train, indices),
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 @pytest.mark.task("05.loader")
 @given(n=st.integers(1, 40), batch_size=st.integers(1, 16), shuffle=st.booleans(), seed=seeds)
 def test_order_matches_reference(student, reference, n, batch_size, shuffle, seed):
-    assert_same(student.run(probes.order_of, n, batch_size, shuffle, seed), probes.order_of(reference, n, batch_size, shuffle, seed),
-                f"your batches (n={n}, batch_size={batch_size}, shuffle={shuffle})")
+    assert_same(
+        student.run(probes.order_of, n, batch_size, shuffle, seed),
+        probes.order_of(reference, n, batch_size, shuffle, seed),
+        f"your batches (n={n}, batch_size={batch_size}, shuffle={shuffle})",
+    )
 
 
 @pytest.mark.task("05.loader")
@@ -45,7 +53,9 @@ def test_order_matches_reference(student, reference, n, batch_size, shuffle, see
 def test_shuffling_leaves_global_randomness_alone(student, seed):
     torch.manual_seed(7)
     untouched = torch.rand(3)
-    assert_same(student.run(probes.global_stream_after_loading, seed), untouched, "the global random stream after shuffling")
+    assert_same(
+        student.run(probes.global_stream_after_loading, seed), untouched, "the global random stream after shuffling"
+    )
 
 
 @pytest.mark.task("05.stats")

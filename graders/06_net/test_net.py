@@ -25,8 +25,13 @@ def test_same_weights_same_logits(student, reference, seed, x):
     torch.manual_seed(seed)
     state = reference.Net().state_dict()
     expected = probes.output_with_weights(reference, state, x)
-    assert_same(student.run(probes.output_with_weights, state, x), expected, "your logits with the reference's weights",
-                rtol=1e-4, atol=1e-5)
+    assert_same(
+        student.run(probes.output_with_weights, state, x),
+        expected,
+        "your logits with the reference's weights",
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 @pytest.mark.task("06.net")

@@ -62,6 +62,8 @@ def evaluation_facts(module, table, labels, batch_size, start_in_train_mode):
     model.train(start_in_train_mode)
     seen = []
     model.register_forward_hook(lambda module_, inputs, output: seen.append((module_.training, output.requires_grad)))
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.arange(len(labels)), labels), batch_size=batch_size)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.arange(len(labels)), labels), batch_size=batch_size
+    )
     accuracy = module.evaluate(model, loader, "cpu")
     return {"accuracy": accuracy, "during": seen, "mode_after": model.training, "table_after": model.table.detach()}

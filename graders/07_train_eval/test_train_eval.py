@@ -1,6 +1,5 @@
 """Hidden graders for lesson 07: same start, same batches, same parameters after an epoch."""
 
-
 import pytest
 import torch
 from hypothesis import given
@@ -17,8 +16,13 @@ probes = load_probes(__file__)
 @given(seed=seeds, size=st.integers(2, 30), batch_size=st.integers(1, 8), start_in_eval_mode=st.booleans())
 def test_epoch_matches_reference(student, reference, seed, size, batch_size, start_in_eval_mode):
     expected = probes.one_epoch(reference, seed, size, batch_size, start_in_eval_mode)
-    assert_same(student.run(probes.one_epoch, seed, size, batch_size, start_in_eval_mode), expected,
-                f"loss, weights and modes after one epoch ({size} examples, batches of {batch_size})", rtol=1e-4, atol=1e-5)
+    assert_same(
+        student.run(probes.one_epoch, seed, size, batch_size, start_in_eval_mode),
+        expected,
+        f"loss, weights and modes after one epoch ({size} examples, batches of {batch_size})",
+        rtol=1e-4,
+        atol=1e-5,
+    )
 
 
 @pytest.mark.task("07.train_epoch")
@@ -41,5 +45,8 @@ def logits_and_labels(draw):
 def test_evaluation_matches_reference(student, reference, case, batch_size, start_in_train_mode):
     table, labels = case
     expected = probes.evaluation_facts(reference, table, labels, batch_size, start_in_train_mode)
-    assert_same(student.run(probes.evaluation_facts, table, labels, batch_size, start_in_train_mode), expected,
-                "accuracy, (mode, graph recorded) at each forward, mode afterwards, weights afterwards")
+    assert_same(
+        student.run(probes.evaluation_facts, table, labels, batch_size, start_in_train_mode),
+        expected,
+        "accuracy, (mode, graph recorded) at each forward, mode afterwards, weights afterwards",
+    )

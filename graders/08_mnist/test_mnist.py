@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from torchcamp.data import load_idx_tensors, write_mnist_like, write_training_split_view
+from torchcamp.file_watch import OpenWatch
 from torchcamp.probes import load_probes
 
 probes = load_probes(__file__)
@@ -43,13 +44,17 @@ def fastest_honest_seconds(reference, final_task) -> float:
 def implausibility(run: dict, reference, final_task) -> str:
     """Why training on the training split alone cannot explain RUN, or ''."""
     if run["accuracy"] >= final_task.flag_above:
-        return (f"{run['accuracy']:.2f}% is above the {final_task.flag_above}% that lesson 06's network reaches "
-                f"by training on the {final_task.dataset} training split")
+        return (
+            f"{run['accuracy']:.2f}% is above the {final_task.flag_above}% that lesson 06's network reaches "
+            f"by training on the {final_task.dataset} training split"
+        )
     if final_task.device == "cpu" and run["accuracy"] >= final_task.tiers[0]:
         floor = fastest_honest_seconds(reference, final_task)
         if run["seconds"] < floor:
-            return (f"{run['accuracy']:.2f}% after {run['seconds']:.2f} s, less time than one pass over the training "
-                    f"split takes on this machine ({floor:.2f} s): were the weights trained here?")
+            return (
+                f"{run['accuracy']:.2f}% after {run['seconds']:.2f} s, less time than one pass over the training "
+                f"split takes on this machine ({floor:.2f} s): were the weights trained here?"
+            )
     return ""
 
 
@@ -57,10 +62,23 @@ def final_run(student, reference, final_task, record_final, tmp_path_factory) ->
     key = (final_task.dataset, final_task.device)
     if key not in _runs:
         try:
-            # The worker sees the training split only; the test split it finds there is empty.
-            view = write_training_split_view(final_task.data_root, final_task.dataset, tmp_path_factory.mktemp("training-split"))
-            run = student.run_with_deadline(final_task.budget_s + 60, probes.train, str(view),
-                                            final_task.dataset, final_task.device, final_task.budget_s)
+            # The worker sees the training split only; the test split it finds there is one blank
+            # image. Opening it is seen from here, through the kernel, whatever the worker does.
+            view = write_training_split_view(
+                final_task.data_root, final_task.dataset, tmp_path_factory.mktemp("training-split")
+            )
+            held_back = sorted(view.rglob("t10k-*"))
+            with OpenWatch(held_back) as watch:
+                run = student.run_with_deadline(
+                    final_task.budget_s + 60,
+                    probes.train,
+                    str(view),
+                    final_task.dataset,
+                    final_task.device,
+                    final_task.budget_s,
+                )
+                opened = watch.opened()
+            run["test_split_opened"] = None if opened is None else bool(opened)
             run["seconds"] = round(student.last_call_seconds, 2)  # measured here, never in the worker
             model = reference.Net()
             model.load_state_dict(run["state_dict"])  # the lesson's architecture, loaded with their weights
@@ -82,7 +100,9 @@ def final_run(student, reference, final_task, record_final, tmp_path_factory) ->
     return outcome
 
 
-@pytest.mark.parametrize("tier", [pytest.param(index, marks=pytest.mark.task(f"08.tier_{index + 1}")) for index in range(3)])
+@pytest.mark.parametrize(
+    "tier", [pytest.param(index, marks=pytest.mark.task(f"08.tier_{index + 1}")) for index in range(3)]
+)
 def test_test_accuracy_reaches_the_tier(student, reference, final_task, record_final, tmp_path_factory, tier):
     run = final_run(student, reference, final_task, record_final, tmp_path_factory)
     assert not run["flagged"], f"flagged for the teacher to check, not paid: {run['flagged']}"
@@ -91,13 +111,19 @@ def test_test_accuracy_reaches_the_tier(student, reference, final_task, record_f
         f"{run['accuracy']:.2f}% of the {final_task.dataset} test images right after {len(run['losses'])} epochs "
         f"on {final_task.device}; tier {tier + 1} needs {threshold}%"
     )
-    assert run["seconds"] <= final_task.budget_s * 1.1 + 5, f"took {run['seconds']:.0f} s of a {final_task.budget_s:.0f} s budget"
+    assert run["seconds"] <= final_task.budget_s * 1.1 + 5, (
+        f"took {run['seconds']:.0f} s of a {final_task.budget_s:.0f} s budget"
+    )
 
 
 @pytest.mark.task("08.script")
-def test_trains_within_the_run_the_grader_measures(student, reference, final_task, record_final, tmp_path_factory):
+def test_only_the_training_split_is_opened(student, reference, final_task, record_final, tmp_path_factory):
     run = final_run(student, reference, final_task, record_final, tmp_path_factory)
     assert run["losses"], "train() returned no losses: record the mean training loss of every epoch"
+    assert not run["test_split_opened"], (
+        "the script opened the test split (train=False): train on the training split only; the grader measures "
+        "test accuracy itself, and the test images are held back from your script"
+    )
 
 
 @pytest.mark.task("08.script")

@@ -17,7 +17,9 @@ def make_training_tools(model: nn.Module, lr: float) -> tuple[nn.Module, optim.O
     return nn.MSELoss(), optim.SGD(model.parameters(), lr=lr)
 
 
-def train_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, optimizer: optim.Optimizer) -> float:
+def train_step(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, optimizer: optim.Optimizer
+) -> float:
     optimizer.zero_grad()  # gradients accumulate: clear last step's first
     loss = loss_fn(model(x), y)
     loss.backward()

@@ -5,7 +5,9 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 
-def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer, criterion: nn.Module, device: str) -> float:
+def train_one_epoch(
+    model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer, criterion: nn.Module, device: str
+) -> float:
     model.train()
     total_loss, seen = 0.0, 0
     for images, labels in loader:

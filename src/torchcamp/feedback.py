@@ -13,12 +13,18 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from torchcamp.submissions import safe_name
-from torchcamp.grading import UNPROTECTED
 from torchcamp.manifest import Course
+from torchcamp.results import UNPROTECTED, Record, Status, write_atomically
+from torchcamp.submissions import safe_name
 
 # Words, not emoji: grading machines and browsers often lack an emoji font.
-LABEL = {"passed": "passed", "failed": "FAILED", "not_started": "TODO", "error": "ERROR", "timeout": "TIMEOUT"}
+LABEL = {
+    Status.PASSED: "passed",
+    Status.FAILED: "FAILED",
+    Status.NOT_STARTED: "TODO",
+    Status.ERROR: "ERROR",
+    Status.TIMEOUT: "TIMEOUT",
+}
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
 table { border-collapse: collapse; margin: 1rem 0; }
@@ -30,48 +36,63 @@ img { max-width: 100%; }
 """
 
 
-def student_markdown(course: Course, record: dict, pictures: list[str]) -> str:
-    result = record["result"]
-    student = record["student"]
-    lines = [f"# torchcamp feedback: {student['name'] or student['id']}", "",
-             f"**{result['score']:g} / {result['max_score']} points**", "",
-             *([f"**{UNPROTECTED}**", ""] if not result.get("protected", True) else []),
-             "| task | points | status |", "| --- | --- | --- |"]
-    for lesson in result["lessons"]:
-        lines.append(f"| **{lesson['id']} {lesson['title']}** | **{lesson['score']:g} / {lesson['max_score']}** | |")
-        for task in lesson["tasks"]:
-            lines.append(f"| {task['id']} {task['title']} | {task['score']:g} / {task['max_score']} | {LABEL[task['status']]} |")
-    problems = [task for lesson in result["lessons"] for task in lesson["tasks"] if task["status"] not in ("passed", "not_started")]
+def student_markdown(course: Course, record: Record, pictures: list[str]) -> str:
+    result, student = record.result, record.student
+    lines = [
+        f"# torchcamp feedback: {student.name or student.id}",
+        "",
+        f"**{result.score:g} / {result.max_score} points**",
+        "",
+        *([f"**{UNPROTECTED}**", ""] if not result.protected else []),
+        "| task | points | status |",
+        "| --- | --- | --- |",
+    ]
+    for lesson in result.lessons:
+        lines.append(f"| **{lesson.id} {lesson.title}** | **{lesson.score:g} / {lesson.max_score}** | |")
+        for task in lesson.tasks:
+            lines.append(f"| {task.id} {task.title} | {task.score:g} / {task.max_score} | {LABEL[task.status]} |")
+    problems = [task for task in result.tasks() if task.status not in (Status.PASSED, Status.NOT_STARTED)]
     if problems:
         lines += ["", "## What to fix", ""]
         for task in problems:
-            hint = course.tasks[task["id"]].hints[0] if task["id"] in course.tasks else ""
-            lines += [f"### {task['id']} — {task['title']}", "", "```", task["message"].strip() or task["status"], "```", ""]
+            hint = course.tasks[task.id].hints[0] if task.id in course.tasks else ""
+            lines += [f"### {task.id} — {task.title}", "", "```", task.message.strip() or task.status, "```", ""]
             if hint:
                 lines += [f"**Hint:** {hint}", ""]
-    final = result.get("final")
+    final = result.final
     if final:
-        lines += ["", "## Final task", "",
-                  f"{final['accuracy']:.2f}% test accuracy on {final['dataset']}, {len(final['losses'])} epochs "
-                  f"in {final['seconds']:.0f} s on {final['device']} (budget {final['budget_s']:.0f} s).", ""]
+        lines += [
+            "",
+            "## Final task",
+            "",
+            f"{final['accuracy']:.2f}% test accuracy on {final['dataset']}, {len(final['losses'])} epochs "
+            f"in {final['seconds']:.0f} s on {final['device']} (budget {final['budget_s']:.0f} s).",
+            "",
+        ]
+        if final.get("flagged"):
+            lines += [f"**Flagged for the teacher, not paid:** {final['flagged']}", ""]
         lines += [f"![{Path(picture).stem.replace('_', ' ')}]({picture})" for picture in pictures]
     return "\n".join(lines) + "\n"
 
 
 def page(title: str, body: str) -> str:
-    return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
+    return (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )
 
 
 def render(markdown: str) -> str:
     return MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
 
 
-def write_student_feedback(course: Course, record: dict, folder: Path) -> list[Path]:
-    name = safe_name(record["student"]["id"])
+def write_student_feedback(course: Course, record: Record, out: Path) -> list[Path]:
+    """OUT/feedback/<student>.md and .html, with the final task's pictures beside them."""
+    folder = out / "feedback"
+    name = safe_name(record.student.id)
     folder.mkdir(parents=True, exist_ok=True)
     pictures = []
-    final = record["result"].get("final")
+    final = record.result.final
     if final:
         try:
             from torchcamp.final_report import write_final_artifacts
@@ -80,48 +101,61 @@ def write_student_feedback(course: Course, record: dict, folder: Path) -> list[P
         except ImportError:
             pass  # matplotlib is a teacher extra: without it the page has the numbers, not the pictures
     markdown = student_markdown(course, record, pictures)
-    (folder / f"{name}.md").write_text(markdown, encoding="utf-8")
-    (folder / f"{name}.html").write_text(page(f"torchcamp feedback: {name}", render(markdown)), encoding="utf-8")
+    write_atomically(folder / f"{name}.md", markdown)
+    write_atomically(folder / f"{name}.html", page(f"torchcamp feedback: {name}", render(markdown)))
     return [folder / f"{name}.md", folder / f"{name}.html"]
 
 
-def summary_html(course: Course, records: list[dict]) -> str:
+def summary_html(course: Course, records: list[Record]) -> str:
     count = len(records)
-    totals = [record["result"]["score"] for record in records]
-    out_of = max((record["result"]["max_score"] for record in records), default=course.max_score)
-    parts = [f"<h1>torchcamp class summary</h1><p>{count} submissions; total score median "
-             f"{statistics.median(totals) if totals else 0:g} of {out_of}.</p>"]
-    unprotected = [record["student"]["id"] for record in records if not record["result"].get("protected", True)]
+    totals = [record.result.score for record in records]
+    out_of = max((record.result.max_score for record in records), default=course.max_score)
+    parts = [
+        f"<h1>torchcamp class summary</h1><p>{count} submissions; total score median "
+        f"{statistics.median(totals) if totals else 0:g} of {out_of}.</p>"
+    ]
+    unprotected = [record.student.id for record in records if not record.result.protected]
     if unprotected:
         parts.append(f"<p><strong>{html.escape(UNPROTECTED)}: {html.escape(', '.join(unprotected))}</strong></p>")
     task_rows, failure_rates = [], []
     for lesson in course.lessons:
         for task in lesson.tasks:
-            outcomes = [t for record in records for l in record["result"]["lessons"] for t in l["tasks"] if t["id"] == task.id]
+            outcomes = [mine for record in records for mine in record.result.tasks() if mine.id == task.id]
             if not outcomes:
                 continue
-            passed = sum(t["status"] == "passed" for t in outcomes)
-            histogram = {status: sum(t["status"] == status for t in outcomes) for status in LABEL}
-            mean = statistics.mean(t["score"] for t in outcomes)
+            passed = sum(mine.status == Status.PASSED for mine in outcomes)
+            histogram = {status: sum(mine.status == status for mine in outcomes) for status in LABEL}
+            mean = statistics.mean(mine.score for mine in outcomes)
             failure_rates.append((1 - passed / len(outcomes), task))
             bars = "".join(f"{LABEL[s]} {n}<br>" for s, n in histogram.items() if n)
             width = int(160 * passed / len(outcomes))
-            task_rows.append(f"<tr><td>{html.escape(task.id)}</td><td>{html.escape(task.title)}</td>"
-                             f"<td><span class='bar' style='width:{width}px'></span> {passed}/{len(outcomes)}</td>"
-                             f"<td>{mean:.2f} / {task.points}</td><td>{bars}</td></tr>")
-    hardest = [f"<li>{html.escape(task.id)} — {html.escape(task.title)}: {rate:.0%} did not pass</li>"
-               for rate, task in sorted(failure_rates, key=lambda item: -item[0])[:5] if rate > 0]
-    parts.append("<h2>Tasks most students fail</h2><ol>" + ("".join(hardest) or "<li>none: every task passed</li>") + "</ol>")
-    parts.append("<h2>Every task</h2><table><tr><th>task</th><th>title</th><th>passed</th><th>mean points</th>"
-                 "<th>statuses</th></tr>" + "".join(task_rows) + "</table>")
+            task_rows.append(
+                f"<tr><td>{html.escape(task.id)}</td><td>{html.escape(task.title)}</td>"
+                f"<td><span class='bar' style='width:{width}px'></span> {passed}/{len(outcomes)}</td>"
+                f"<td>{mean:.2f} / {task.points}</td><td>{bars}</td></tr>"
+            )
+    hardest = [
+        f"<li>{html.escape(task.id)} — {html.escape(task.title)}: {rate:.0%} did not pass</li>"
+        for rate, task in sorted(failure_rates, key=lambda item: -item[0])[:5]
+        if rate > 0
+    ]
+    parts.append(
+        "<h2>Tasks most students fail</h2><ol>" + ("".join(hardest) or "<li>none: every task passed</li>") + "</ol>"
+    )
+    parts.append(
+        "<h2>Every task</h2><table><tr><th>task</th><th>title</th><th>passed</th><th>mean points</th>"
+        "<th>statuses</th></tr>" + "".join(task_rows) + "</table>"
+    )
     student_rows = "".join(
-        f"<tr><td><a href='feedback/{safe_name(r['student']['id'])}.html'>{html.escape(r['student']['id'])}</a></td>"
-        f"<td>{r['result']['score']:g} / {r['result']['max_score']}</td></tr>" for r in records)
+        f"<tr><td><a href='feedback/{safe_name(r.student.id)}.html'>{html.escape(r.student.id)}</a></td>"
+        f"<td>{r.result.score:g} / {r.result.max_score}</td></tr>"
+        for r in records
+    )
     parts.append(f"<h2>Students</h2><table><tr><th>student</th><th>score</th></tr>{student_rows}</table>")
     return page("torchcamp class summary", "\n".join(parts))
 
 
-def write_summary(course: Course, records: list[dict], out: Path) -> Path:
+def write_summary(course: Course, records: list[Record], out: Path) -> list[Path]:
     path = out / "summary.html"
-    path.write_text(summary_html(course, records), encoding="utf-8")
-    return path
+    write_atomically(path, summary_html(course, records))
+    return [path]

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from torchcamp.manifest import Course
+from torchcamp.results import Record
 
 
 def assignment_name(lesson_id: str) -> str:
@@ -23,7 +24,7 @@ def split_name(full_name: str) -> tuple[str | None, str | None]:
     return " ".join(parts[:-1]) or None, parts[-1]
 
 
-def write_gradebook(course: Course, records: list[dict], db_url: str) -> None:
+def write_gradebook(course: Course, records: list[Record], db_url: str) -> None:
     from nbgrader.api import Gradebook
 
     # A new SQLite gradebook is created by running the `alembic` executable, found on PATH:
@@ -37,17 +38,23 @@ def write_gradebook(course: Course, records: list[dict], db_url: str) -> None:
             gradebook.update_or_create_assignment(name)
             gradebook.update_or_create_notebook(lesson.module, name)
             for task in lesson.tasks:
-                gradebook.update_or_create_grade_cell(task.id, lesson.module, name, max_score=task.points, cell_type="code")
+                gradebook.update_or_create_grade_cell(
+                    task.id, lesson.module, name, max_score=task.points, cell_type="code"
+                )
         for record in records:
-            student = record["student"]
-            first, last = split_name(student["name"])
-            gradebook.update_or_create_student(student["id"], first_name=first, last_name=last, email=student["email"] or None)
-            for lesson in record["result"]["lessons"]:
-                name = assignment_name(lesson["id"])
-                module = course.lesson(lesson["id"]).module
-                gradebook.update_or_create_submission(name, student["id"])
-                for task in lesson["tasks"]:
-                    grade = gradebook.find_grade(task["id"], module, name, student["id"])
-                    grade.auto_score = task["score"]
+            student = record.student
+            first, last = split_name(student.name)
+            gradebook.update_or_create_student(
+                student.id, first_name=first, last_name=last, email=student.email or None
+            )
+            for lesson in record.result.lessons:
+                if lesson.id not in course.lessons_by_id:
+                    continue  # graded before the lesson was removed from course.toml
+                name = assignment_name(lesson.id)
+                module = course.lesson(lesson.id).module
+                gradebook.update_or_create_submission(name, student.id)
+                for task in lesson.tasks:
+                    grade = gradebook.find_grade(task.id, module, name, student.id)
+                    grade.auto_score = task.score
                     grade.needs_manual_grade = False
             gradebook.db.commit()

@@ -57,7 +57,10 @@ def build_autograder(course: Course, out: Path, dataset: str = "mnist") -> list[
     names = []
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for name, text in (("setup.sh", SETUP.format(dataset=dataset)), ("run_autograder", RUN.format(dataset=dataset))):
+        for name, text in (
+            ("setup.sh", SETUP.format(dataset=dataset)),
+            ("run_autograder", RUN.format(dataset=dataset)),
+        ):
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o755 << 16  # executable once unpacked
             bundle.writestr(info, text)
@@ -67,7 +70,11 @@ def build_autograder(course: Course, out: Path, dataset: str = "mnist") -> list[
             files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
             for file in files:
                 relative = file.relative_to(course.root)
-                if SKIPPED_PARTS & set(relative.parts) or relative.parts[-1].endswith(".egg-info") or ".egg-info" in str(relative):
+                if (
+                    SKIPPED_PARTS & set(relative.parts)
+                    or relative.parts[-1].endswith(".egg-info")
+                    or ".egg-info" in str(relative)
+                ):
                     continue
                 bundle.write(file, str(relative))
                 names.append(str(relative))

@@ -20,16 +20,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from torchcamp import confinement
 from torchcamp.manifest import Course, Lesson
+from torchcamp.results import LessonResult, RunResults, Status, SubmissionResult, TaskResult, TestOutcome
 from torchcamp.scoring import task_score, task_status
-
-
-UNPROTECTED = "UNPROTECTED GRADE: no sandbox was used; the student's code could have changed this result"
 
 
 class SubmissionError(ValueError):
@@ -38,40 +36,6 @@ class SubmissionError(ValueError):
 
 class GradingRunError(RuntimeError):
     """The grading pytest run itself failed (a broken grader, not the student's code)."""
-
-
-@dataclass
-class TaskResult:
-    id: str
-    title: str
-    score: float
-    max_score: int
-    status: str
-    message: str = ""
-
-
-@dataclass
-class LessonResult:
-    id: str
-    title: str
-    score: float
-    max_score: int
-    tasks: list[TaskResult] = field(default_factory=list)
-
-
-@dataclass
-class SubmissionResult:
-    submission: str
-    score: float
-    max_score: int
-    execution_time: float
-    lessons: list[LessonResult] = field(default_factory=list)
-    # The final task's run: dataset, device, seconds, accuracy, losses, confusion matrix.
-    final: dict | None = None
-    protected: bool = True  # False: graded without a sandbox, and every output says so
-
-    def to_json(self) -> dict:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -109,7 +73,9 @@ def select_lessons(course: Course, lesson_ids: list[str] | None) -> list[Lesson]
     wanted = [lesson_id.zfill(2) for lesson_id in lesson_ids]
     unknown = [lesson_id for lesson_id in wanted if lesson_id not in course.lessons_by_id]
     if unknown:
-        raise SubmissionError(f"unknown lesson(s) {', '.join(unknown)}; course.toml has {', '.join(course.lessons_by_id)}")
+        raise SubmissionError(
+            f"unknown lesson(s) {', '.join(unknown)}; course.toml has {', '.join(course.lessons_by_id)}"
+        )
     return [lesson for lesson in course.lessons if lesson.id in wanted]
 
 
@@ -120,7 +86,13 @@ def test_paths(course: Course, lesson: Lesson) -> list[str]:
 
 
 def pytest_command(
-    course: Course, submission: Path, paths: list[str], results_fd: int, scratch: Path, options: GradingOptions, number: int = 0
+    course: Course,
+    submission: Path,
+    paths: list[str],
+    results_fd: int,
+    scratch: Path,
+    options: GradingOptions,
+    number: int = 0,
 ) -> list[str]:
     # -P: the working directory is not put on sys.path, so no file can shadow a module.
     return [
@@ -161,7 +133,7 @@ def run_deadline_s(course: Course, lessons: list[Lesson], options: GradingOption
     return RUN_DEADLINE_S + 2 * longest
 
 
-def finish(run: GradingRun, deadline_s: float) -> tuple[list[dict], dict | None, dict[str, str]]:
+def finish(run: GradingRun, deadline_s: float) -> tuple[list[TestOutcome], dict | None, dict[str, str]]:
     """Wait for RUN; its outcomes, final-task record and per-lesson problems."""
     lesson_ids = [lesson.id for lesson in run.lessons]
     try:
@@ -169,26 +141,36 @@ def finish(run: GradingRun, deadline_s: float) -> tuple[list[dict], dict | None,
     except subprocess.TimeoutExpired:
         os.killpg(run.process.pid, signal.SIGKILL)
         run.process.wait()
-        return [], None, dict.fromkeys(lesson_ids, f"grading these lessons took longer than {deadline_s:.0f} s and was stopped")
+        return (
+            [],
+            None,
+            dict.fromkeys(lesson_ids, f"grading these lessons took longer than {deadline_s:.0f} s and was stopped"),
+        )
     run.results.seek(0)
     text = run.results.read()
     run.results.close()
     if returncode < 0:
-        name = signal.Signals(-returncode).name if -returncode in signal.Signals._value2member_map_ else str(-returncode)
-        return [], None, dict.fromkeys(lesson_ids, f"the grading process was killed ({name}) before it finished these lessons")
+        name = (
+            signal.Signals(-returncode).name if -returncode in signal.Signals._value2member_map_ else str(-returncode)
+        )
+        return (
+            [],
+            None,
+            dict.fromkeys(lesson_ids, f"the grading process was killed ({name}) before it finished these lessons"),
+        )
     # pytest's exit codes: 0 all passed, 1 some failed; anything else means the run broke.
     if returncode not in (0, 1) or not text:
         run.log.seek(0)
         output = run.log.read()[-4000:]
         raise GradingRunError(f"the grading run failed (pytest exit code {returncode}):\n{output}")
-    records = json.loads(text)
-    run.unprotected = not records.get("sandboxed", False)
-    return records["tests"], records["final"], records.get("lesson_problems", {})
+    records = RunResults.from_json(json.loads(text))
+    run.unprotected = not records.sandboxed
+    return records.tests, records.final, records.lesson_problems
 
 
 def run_graders(
     course: Course, submission: Path, lessons: list[Lesson], options: GradingOptions
-) -> tuple[list[dict], dict | None, dict[str, str], bool]:
+) -> tuple[list[TestOutcome], dict | None, dict[str, str], bool]:
     """Run the graders of LESSONS against SUBMISSION in JOBS concurrent pytest processes.
 
     Each process has its own workers and takes a contiguous run of lessons. On two cores
@@ -199,7 +181,7 @@ def run_graders(
     groups = [lessons[index * len(lessons) // jobs : (index + 1) * len(lessons) // jobs] for index in range(jobs)]
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    outcomes: list[dict] = []
+    outcomes: list[TestOutcome] = []
     final = None
     problems: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="torchcamp-grade-") as scratch_name:
@@ -264,22 +246,22 @@ def copy_lesson_file(lessons_dir: Path, lesson: Lesson, target: Path, max_bytes:
     return None
 
 
-def lesson_result(lesson: Lesson, outcomes: list[dict], file_problem: str | None) -> LessonResult:
+def lesson_result(lesson: Lesson, outcomes: list[TestOutcome], file_problem: str | None) -> LessonResult:
     """FILE_PROBLEM: why the whole lesson scores nothing (a missing file, a killed grading process)."""
     result = LessonResult(lesson.id, lesson.title, 0.0, lesson.max_score)
     for task in lesson.tasks:
-        mine = [outcome for outcome in outcomes if outcome["task"] == task.id]
+        mine = [outcome for outcome in outcomes if outcome.task == task.id]
         if file_problem:
-            status, score, message = "error", 0.0, file_problem
+            status, score, message = Status.ERROR, 0.0, file_problem
         elif not mine:
-            status, score, message = "error", 0.0, "no test ran for this task (a broken grader?)"
+            status, score, message = Status.ERROR, 0.0, "no test ran for this task (a broken grader?)"
         else:
-            status = task_status(outcome["status"] for outcome in mine)
-            score = task_score(task.points, ((outcome["weight"], outcome["status"]) for outcome in mine))
-            first_problem = next((outcome for outcome in mine if outcome["status"] != "passed"), None)
+            status = task_status(outcome.status for outcome in mine)
+            score = task_score(task.points, ((outcome.weight, outcome.status) for outcome in mine))
+            first_problem = next((outcome for outcome in mine if outcome.status != Status.PASSED), None)
             message = ""
             if first_problem is not None:
-                message = f"{property_name(first_problem['nodeid'])}: {first_problem['message']}"
+                message = f"{property_name(first_problem.nodeid)}: {first_problem.message}"
         result.tasks.append(TaskResult(task.id, task.title, score, task.points, status, message))
     result.score = round(sum(task.score for task in result.tasks), 2)
     return result
@@ -297,7 +279,9 @@ def grade(
     lessons_dir = lessons_directory(submission)
     lessons = select_lessons(course, lesson_ids)
     if not any((lessons_dir / lesson.directory / lesson.filename).exists() for lesson in course.lessons):
-        raise SubmissionError(f"{submission}: no lesson files found (expected e.g. {course.lessons[0].directory}/{course.lessons[0].filename})")
+        raise SubmissionError(
+            f"{submission}: no lesson files found (expected e.g. {course.lessons[0].directory}/{course.lessons[0].filename})"
+        )
     max_bytes = course.grading.max_lesson_file_kb * 1024
     with tempfile.TemporaryDirectory(prefix="torchcamp-lessons-") as staged:
         unreadable = {

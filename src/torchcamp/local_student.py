@@ -26,6 +26,7 @@ def as_problem(error: Exception, module_path: Path) -> Exception:
 
 class LocalStudent:
     survivors: frozenset[int] = frozenset()  # nothing runs outside this process
+
     def __init__(self, module_path: Path) -> None:
         self._module_path = module_path
         self._module: ModuleType | None = None
@@ -45,7 +46,9 @@ class LocalStudent:
                 self._import_problem = TaskNotStarted(str(error))
                 raise self._import_problem from error
             except Exception as error:  # noqa: BLE001 — any import failure is the lesson file's
-                self._import_problem = LessonImportError(f"the lesson file failed to import: {type(error).__name__}: {error}")
+                self._import_problem = LessonImportError(
+                    f"the lesson file failed to import: {type(error).__name__}: {error}"
+                )
                 raise self._import_problem from error
         return self._module
 
@@ -69,7 +72,9 @@ class LocalStudent:
         def call(*args: Any, **kwargs: Any) -> Any:
             function = getattr(module, name, None)
             if function is None:
-                raise StudentRaised("AttributeError", f"{self._module_path.name} has no {name!r}; was it renamed or deleted?")
+                raise StudentRaised(
+                    "AttributeError", f"{self._module_path.name} has no {name!r}; was it renamed or deleted?"
+                )
             return self._invoke(function, args, kwargs)
 
         call.__name__ = name

@@ -17,6 +17,10 @@ SUPPORTED_FORMAT_VERSION = 1
 MANIFEST_NAME = "course.toml"
 
 
+class UnknownLesson(LookupError):
+    """A lesson id that course.toml does not have (a record of a lesson since removed, a typo)."""
+
+
 class ManifestError(ValueError):
     """course.toml is missing, unreadable or invalid; the message says where."""
 
@@ -117,7 +121,9 @@ class Final(_Strict):
             raise ValueError(f"default_dataset {self.default_dataset!r} has no entry under final.datasets")
         for name, dataset in self.datasets.items():
             if len(dataset.tiers) != len(self.tier_tasks):
-                raise ValueError(f"final.datasets.{name} has {len(dataset.tiers)} tiers for {len(self.tier_tasks)} tier tasks")
+                raise ValueError(
+                    f"final.datasets.{name} has {len(dataset.tiers)} tiers for {len(self.tier_tasks)} tier tasks"
+                )
         return self
 
 
@@ -174,7 +180,7 @@ class Course(_Strict):
             return self.lessons_by_id[lesson_id]
         except KeyError:
             known = ", ".join(self.lessons_by_id)
-            raise KeyError(f"no lesson {lesson_id!r} in course.toml (lessons: {known})") from None
+            raise UnknownLesson(f"no lesson {lesson_id!r} in course.toml (lessons: {known})") from None
 
     def lesson_of_task(self, task_id: str) -> Lesson:
         return self.lesson(task_id.split(".", 1)[0])

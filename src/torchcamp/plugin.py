@@ -1,6 +1,6 @@
 """The pytest plugin: task markers, the student/reference fixtures, hypothesis profiles,
-outcome classification (passed / failed / not_started / error / timeout), the student's
-task summary with hints, and the results file a grading run reads.
+outcome classification (results.Status), the student's task summary with hints, and the
+results (results.RunResults) a grading run reads.
 
 Two modes, one test code:
 - student mode (`pytest exercises/03`): the lesson module is imported in-process;
@@ -20,22 +20,13 @@ from hypothesis import HealthCheck, Phase, settings
 
 from torchcamp.errors import StudentCodeProblem
 from torchcamp.manifest import Course, Lesson, ManifestError, find_course_root, load_course
+from torchcamp.results import SEVERITY, RunResults, Status, TestOutcome, write_json
 from torchcamp.scoring import task_status
 
 SESSION = pytest.StashKey["GradingSession"]()
 OUTCOME = pytest.StashKey["TestOutcome"]()
 HINTS_SEEN = "torchcamp/failed-runs"
 MAX_MESSAGE_CHARS = 3000
-
-
-@dataclass
-class TestOutcome:
-    nodeid: str
-    task: str
-    weight: float
-    hidden: bool
-    status: str = "passed"
-    message: str = ""
 
 
 @dataclass
@@ -70,7 +61,9 @@ class GradingSession:
                 # One worker alive at a time keeps a grading run's memory bounded.
                 for other in self.students.values():
                     other.close()
-                self.students[lesson.id] = RemoteStudent(self.lesson_file(lesson), self.sandbox_settings(lesson, shared))
+                self.students[lesson.id] = RemoteStudent(
+                    self.lesson_file(lesson), self.sandbox_settings(lesson, shared)
+                )
         return self.students[lesson.id]
 
     def sandbox_settings(self, lesson: Lesson, shared: Path) -> Any:
@@ -106,7 +99,9 @@ class GradingSession:
         if lesson.id not in self.references:
             path = self.course.root / "solutions" / lesson.directory / lesson.filename
             if not path.is_file():
-                raise pytest.UsageError(f"{path} is missing: hidden graders need the reference solutions (teacher edition)")
+                raise pytest.UsageError(
+                    f"{path} is missing: hidden graders need the reference solutions (teacher edition)"
+                )
             from torchcamp.worker import import_module_from
 
             self.references[lesson.id] = import_module_from(path, f"torchcamp_reference_{lesson.module}")
@@ -118,27 +113,41 @@ class GradingSession:
         for lesson_id, student in self.students.items():
             student.close()
             if getattr(student, "survivors", None):
-                survivors[lesson_id] = (f"{len(student.survivors)} process(es) started by this lesson's code survived "
-                                        "the end of its sandbox; its grade is withheld")
+                survivors[lesson_id] = (
+                    f"{len(student.survivors)} process(es) started by this lesson's code survived "
+                    "the end of its sandbox; its grade is withheld"
+                )
         return survivors
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("torchcamp")
-    group.addoption("--torchcamp-submission", metavar="DIR", help="grade the lesson files under DIR in worker processes")
     group.addoption(
-        "--torchcamp-in-process", action="store_true",
+        "--torchcamp-submission", metavar="DIR", help="grade the lesson files under DIR in worker processes"
+    )
+    group.addoption(
+        "--torchcamp-in-process",
+        action="store_true",
         help="import the submission's lesson files in this process (fast, for the course's own tests; no sandbox)",
     )
     group.addoption("--torchcamp-results", metavar="FILE", help="write every test's task and outcome to FILE as JSON")
     group.addoption("--torchcamp-call-timeout", type=float, metavar="S", help="override course.toml's call_timeout_s")
     group.addoption("--torchcamp-dataset", metavar="NAME", help="final task: mnist, fashion-mnist or digits-sample")
     group.addoption("--torchcamp-data-root", metavar="DIR", help="final task: where `torchcamp data` put the datasets")
-    group.addoption("--torchcamp-device", metavar="DEVICE", help="final task: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)")
-    group.addoption("--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)")
-    group.addoption("--torchcamp-results-fd", type=int, metavar="FD", help="write the results JSON to this open file descriptor")
     group.addoption(
-        "--torchcamp-unprotected", action="store_true",
+        "--torchcamp-device",
+        metavar="DEVICE",
+        help="final task: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)",
+    )
+    group.addoption(
+        "--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)"
+    )
+    group.addoption(
+        "--torchcamp-results-fd", type=int, metavar="FD", help="write the results JSON to this open file descriptor"
+    )
+    group.addoption(
+        "--torchcamp-unprotected",
+        action="store_true",
         help="grade even where no sandbox can be built (the worker then sees this machine as the grader does)",
     )
 
@@ -149,7 +158,7 @@ def expand_lesson_shorthand(arg: str) -> str:
     if path.exists() or not path.parent.is_dir() or not path.name.isdigit():
         return arg
     matches = [child for child in path.parent.iterdir() if child.is_dir() and child.name.startswith(path.name + "_")]
-    return str(matches[0]) + arg[len(str(path)):] if len(matches) == 1 else arg
+    return str(matches[0]) + arg[len(str(path)) :] if len(matches) == 1 else arg
 
 
 def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
@@ -165,7 +174,11 @@ def register_hypothesis_profiles(course: Course) -> None:
         "print_blob": False,
         # No explain phase: its report names lines of the grader, not of the student's code.
         "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-        "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+        "suppress_health_check": [
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
     }
     settings.register_profile("student", max_examples=course.grading.student_examples, database=None, **common)
     settings.register_profile(
@@ -248,11 +261,6 @@ def lesson_of(item: pytest.Item, session: GradingSession) -> Lesson:
 
 
 @pytest.fixture
-def course(request: pytest.FixtureRequest) -> Course:
-    return request.config.stash[SESSION].course
-
-
-@pytest.fixture
 def student(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The student's lesson module: in-process in student mode, in a sandboxed worker when grading."""
     session = request.config.stash[SESSION]
@@ -304,8 +312,16 @@ def final_task(request: pytest.FixtureRequest) -> FinalTaskSettings:
     kind = device.split(":")[0]
     if kind not in budgets:
         raise pytest.UsageError(f"no time budget for device {kind!r} under final.datasets.{dataset}.budget_s")
-    return FinalTaskSettings(dataset, dataset_root(data_root, dataset), data_root, device, budgets[kind],
-                             final.datasets[dataset].tiers, final.tier_tasks, final.datasets[dataset].flag_above)
+    return FinalTaskSettings(
+        dataset,
+        dataset_root(data_root, dataset),
+        data_root,
+        device,
+        budgets[kind],
+        final.datasets[dataset].tiers,
+        final.tier_tasks,
+        final.datasets[dataset].flag_above,
+    )
 
 
 @pytest.fixture
@@ -325,22 +341,19 @@ def _leaves(error: BaseException) -> list[BaseException]:
     return [error]
 
 
-def classify(error: BaseException) -> str:
+def classify(error: BaseException) -> Status:
     """Map an exception from a test to a task status; the most telling cause wins."""
     statuses = []
     for leaf in _leaves(error):
         if isinstance(leaf, StudentCodeProblem):
             statuses.append(leaf.status)
         elif isinstance(leaf, NotImplementedError):
-            statuses.append("not_started")
+            statuses.append(Status.NOT_STARTED)
         elif "Timeout" in str(leaf).split("\n", 1)[0] and type(leaf).__name__ == "Failed":
-            statuses.append("timeout")  # pytest-timeout's failure
+            statuses.append(Status.TIMEOUT)  # pytest-timeout's failure
         else:
-            statuses.append("failed")
-    for status in ("timeout", "error", "failed", "not_started"):
-        if status in statuses:
-            return status
-    return "failed"
+            statuses.append(Status.FAILED)
+    return next((status for status in SEVERITY if status in statuses), Status.FAILED)
 
 
 def describe(error: BaseException) -> str:
@@ -358,7 +371,11 @@ def describe(error: BaseException) -> str:
 def counterexample(note: str) -> str:
     """Hypothesis's 'Falsifying example: test_x(student=..., x=...)' minus the fixtures."""
     lines = [line for line in note.strip().splitlines() if not line.strip().startswith(("student=", "reference="))]
-    return "smallest failing input: " + " ".join(line.strip() for line in lines[1:-1]).rstrip(",") if len(lines) > 2 else ""
+    return (
+        "smallest failing input: " + " ".join(line.strip() for line in lines[1:-1]).rstrip(",")
+        if len(lines) > 2
+        else ""
+    )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -373,25 +390,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
         item.stash[OUTCOME] = TestOutcome(item.nodeid, marker.args[0], float(marker.kwargs.get("weight", 1)), hidden)
         session.outcomes.append(item.stash[OUTCOME])
     outcome = item.stash[OUTCOME]
-    if report.failed and outcome.status == "passed":
+    if report.failed and outcome.status == Status.PASSED:
         error = call.excinfo.value if call.excinfo else None
         if error is None:
-            outcome.status, outcome.message = "failed", str(report.longrepr)[:MAX_MESSAGE_CHARS]
+            outcome.status, outcome.message = Status.FAILED, str(report.longrepr)[:MAX_MESSAGE_CHARS]
         else:
-            outcome.status = classify(error) if report.when == "call" else "error"
+            outcome.status = classify(error) if report.when == "call" else Status.ERROR
             outcome.message = describe(error)
         report.torchcamp_status = outcome.status  # type: ignore[attr-defined]
     return report
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
-    if getattr(report, "torchcamp_status", None) == "not_started":
+    if getattr(report, "torchcamp_status", None) == Status.NOT_STARTED:
         return "todo", "T", "TODO"
     return None
 
 
-def summarize_tasks(outcomes: list[TestOutcome]) -> dict[str, str]:
-    by_task: dict[str, list[str]] = {}
+def summarize_tasks(outcomes: list[TestOutcome]) -> dict[str, Status]:
+    by_task: dict[str, list[Status]] = {}
     for outcome in outcomes:
         by_task.setdefault(outcome.task, []).append(outcome.status)
     return {task: task_status(statuses) for task, statuses in by_task.items()}
@@ -406,21 +423,26 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     failed_runs: dict[str, int] = cache.get(HINTS_SEEN, {}) if cache else {}
     write = terminalreporter.write_line
     terminalreporter.section("torchcamp: your tasks")
-    labels = {"passed": ("done   ", "green"), "not_started": ("TODO   ", "yellow"), "failed": ("failing", "red"),
-              "error": ("error  ", "red"), "timeout": ("timeout", "red")}
+    labels = {
+        Status.PASSED: ("done   ", "green"),
+        Status.NOT_STARTED: ("TODO   ", "yellow"),
+        Status.FAILED: ("failing", "red"),
+        Status.ERROR: ("error  ", "red"),
+        Status.TIMEOUT: ("timeout", "red"),
+    }
     for task_id, status in sorted(summary.items()):
         task = session.course.tasks[task_id]
         label, colour = labels[status]
         write(f"  {label}  {task_id:<28} {task.title}", **{colour: True})
-        if status not in ("passed", "not_started"):
+        if status not in (Status.PASSED, Status.NOT_STARTED):
             # One more hint each time the same task fails again, up to the last one.
             seen = failed_runs.get(task_id, 0)
             hint = task.hints[min(seen, len(task.hints) - 1)]
             write(f"           hint {min(seen, len(task.hints) - 1) + 1}/{len(task.hints)}: {hint}", cyan=True)
             failed_runs[task_id] = seen + 1
-        elif status == "passed":
+        elif status == Status.PASSED:
             failed_runs.pop(task_id, None)
-    done = sum(status == "passed" for status in summary.values())
+    done = sum(status == Status.PASSED for status in summary.values())
     write(f"  {done}/{len(summary)} tasks done", bold=True)
     if cache:
         cache.set(HINTS_SEEN, failed_runs)
@@ -431,11 +453,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if grading is None:
         return
     survivors = grading.close()
-    records = {"tests": [outcome.__dict__ for outcome in grading.outcomes], "final": grading.final_run,
-               "collected": grading.collected, "lesson_problems": survivors, "sandboxed": grading.sandboxed}
+    records = RunResults(grading.outcomes, grading.final_run, grading.collected, survivors, grading.sandboxed).to_json()
     results_path = session.config.getoption("torchcamp_results")
     if results_path:
-        Path(results_path).write_text(json.dumps(records, indent=1), encoding="utf-8")
+        write_json(Path(results_path), records)
     results_fd = session.config.getoption("torchcamp_results_fd")
     if results_fd is not None:
         # A descriptor the grader holds: no file in any folder a worker could reach.

@@ -9,6 +9,7 @@ the hidden material, and fails loudly (and removes the output) if it finds one.
 from __future__ import annotations
 
 import shutil
+import tomllib
 from importlib import resources
 from pathlib import Path
 
@@ -45,7 +46,9 @@ def public_code(course: Course) -> list[Path]:
 def secret_lines(course: Course) -> set[str]:
     """Lines that appear in hidden material and nowhere in the published code."""
     public = set().union(*(text_lines(path) for path in public_code(course)))
-    hidden = set().union(*(text_lines(path) for part in ("solutions", "graders") for path in files_under(course.root / part)))
+    hidden = set().union(
+        *(text_lines(path) for part in ("solutions", "graders") for path in files_under(course.root / part))
+    )
     return {line for line in hidden - public if len(line) >= SHORTEST_SECRET}
 
 
@@ -77,7 +80,7 @@ def classroom_workflow(course: Course) -> str:
         steps.append(
             f"    - name: Lesson {lesson.id} ({lesson.max_score} points)\n"
             f"      id: {runner}\n"
-            f"      run: echo \"result=$(torchcamp grade . --lesson {lesson.id} --format classroom)\" >> \"$GITHUB_OUTPUT\"\n"
+            f'      run: echo "result=$(torchcamp grade . --lesson {lesson.id} --format classroom)" >> "$GITHUB_OUTPUT"\n'
         )
     return (
         "name: Autograding\n"
@@ -92,6 +95,26 @@ def classroom_workflow(course: Course) -> str:
         + "\n".join(environment)
         + f"\n      with:\n        runners: {','.join(runners)}\n"
     )
+
+
+def student_pyproject(text: str) -> str:
+    """The course's pyproject.toml for students: no extras (the teacher's nbgrader and matplotlib,
+    the course's own lint tools), and
+    `pytest` at the root runs the lessons' tests (the edition has no tests/ folder)."""
+    lines, skipping = [], False
+    for line in text.splitlines():
+        if line.startswith("["):
+            skipping = line.strip() == "[project.optional-dependencies]"
+        if skipping or line.startswith("pythonpath ="):
+            continue
+        lines.append('testpaths = ["exercises"]' if line.startswith("testpaths =") else line)
+    student = "\n".join(lines) + "\n"
+    parsed = tomllib.loads(student)
+    if "optional-dependencies" in parsed["project"] or parsed["tool"]["pytest"]["ini_options"]["testpaths"] != [
+        "exercises"
+    ]:
+        raise ReleaseError("pyproject.toml changed shape: the student edition's copy could not be made")
+    return student
 
 
 def student_readme(course: Course) -> str:
@@ -113,6 +136,9 @@ def release(course: Course, out: Path) -> list[str]:
             elif source.is_file():
                 shutil.copy2(source, out / part)
         (out / "README.md").write_text(student_readme(course), encoding="utf-8")
+        (out / "pyproject.toml").write_text(
+            student_pyproject((course.root / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8"
+        )
         workflow = out / ".github" / "workflows" / "classroom.yml"
         workflow.parent.mkdir(parents=True)
         workflow.write_text(classroom_workflow(course), encoding="utf-8")

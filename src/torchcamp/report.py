@@ -1,17 +1,26 @@
-"""The grade as a terminal table (rich) and as JSON."""
+"""The grade as a terminal table (rich)."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from torchcamp.grading import UNPROTECTED, SubmissionResult
+from torchcamp.results import UNPROTECTED, Status, SubmissionResult
 
-STYLE = {"passed": "green", "not_started": "yellow", "failed": "red", "error": "bold red", "timeout": "magenta"}
-LABEL = {"passed": "passed", "not_started": "TODO", "failed": "failed", "error": "error", "timeout": "timeout"}
+STYLE = {
+    Status.PASSED: "green",
+    Status.NOT_STARTED: "yellow",
+    Status.FAILED: "red",
+    Status.ERROR: "bold red",
+    Status.TIMEOUT: "magenta",
+}
+LABEL = {
+    Status.PASSED: "passed",
+    Status.NOT_STARTED: "TODO",
+    Status.FAILED: "failed",
+    Status.ERROR: "error",
+    Status.TIMEOUT: "timeout",
+}
 
 
 def grade_table(result: SubmissionResult) -> Table:
@@ -21,11 +30,15 @@ def grade_table(result: SubmissionResult) -> Table:
     table.add_column("status")
     table.add_column("why", overflow="fold", max_width=70)
     for lesson in result.lessons:
-        table.add_row(f"[bold]{lesson.id} {lesson.title}[/bold]", f"[bold]{lesson.score:g}/{lesson.max_score}[/bold]", "", "")
+        table.add_row(
+            f"[bold]{lesson.id} {lesson.title}[/bold]", f"[bold]{lesson.score:g}/{lesson.max_score}[/bold]", "", ""
+        )
         for task in lesson.tasks:
-            why = task.message.splitlines()[0] if task.message and task.status != "not_started" else ""
+            why = task.message.splitlines()[0] if task.message and task.status != Status.NOT_STARTED else ""
             style = STYLE[task.status]
-            table.add_row(f"  {task.id}", f"{task.score:g}/{task.max_score}", f"[{style}]{LABEL[task.status]}[/{style}]", why)
+            table.add_row(
+                f"  {task.id}", f"{task.score:g}/{task.max_score}", f"[{style}]{LABEL[task.status]}[/{style}]", why
+            )
     return table
 
 
@@ -34,7 +47,3 @@ def print_grade(result: SubmissionResult, console: Console | None = None) -> Non
     if not result.protected:
         console.print(f"[bold red]{UNPROTECTED}[/bold red]")
     console.print(grade_table(result))
-
-
-def write_json(result: SubmissionResult, path: Path) -> None:
-    path.write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -64,7 +64,9 @@ def describe_exit(exitcode: int | None) -> str:
     if exitcode >= 0:
         return f"the worker process exited with status {exitcode} — does your code call os._exit() or exit()?"
     signal_number = -exitcode
-    name = signal.Signals(signal_number).name if signal_number in signal.Signals._value2member_map_ else str(signal_number)
+    name = (
+        signal.Signals(signal_number).name if signal_number in signal.Signals._value2member_map_ else str(signal_number)
+    )
     if signal_number == signal.SIGKILL:
         return f"the worker process was killed ({name}) — did it use too much memory?"
     if signal_number == signal.SIGSEGV:
@@ -81,7 +83,9 @@ def problem_from_error(payload: dict) -> StudentCodeProblem:
     if kind == "import":
         if type_name == "NotImplementedError":
             return TaskNotStarted(f"importing the lesson file raised NotImplementedError: {message}")
-        return LessonImportError(f"the lesson file failed to import: {type_name}: {message}" + (f"\n{where}" if where else ""))
+        return LessonImportError(
+            f"the lesson file failed to import: {type_name}: {message}" + (f"\n{where}" if where else "")
+        )
     if kind == "not_data":
         return NotPlainData(message)
     if type_name == "NotImplementedError":
@@ -124,7 +128,9 @@ class RemoteStudent:
     def run_with_deadline(self, timeout_s: float, probe: Any, *args: Any, **kwargs: Any) -> Any:
         """run(), with its own deadline: for a probe that trains for minutes."""
         probe_file = Path(probe.__code__.co_filename).resolve()
-        if probe_file.name.startswith("test_") and any(probe_file.is_relative_to(root) for root in self._settings.secret_roots):
+        if probe_file.name.startswith("test_") and any(
+            probe_file.is_relative_to(root) for root in self._settings.secret_roots
+        ):
             raise ProbeLocationError(
                 f"probe {probe.__qualname__} is defined in {probe_file}, a hidden grader: move it to probes.py beside it"
             )
@@ -160,10 +166,19 @@ class RemoteStudent:
             )  # fmt: skip
         theirs.close()
         self._connection = Connection(ours.detach())
-        ready = self._receive_raw("starting the sandbox (the grader's set-up, not your code)", STARTUP_TIMEOUT_S)
-        if ready != worker.READY:
+        try:
+            ready = self._receive_raw("starting the sandbox", STARTUP_TIMEOUT_S)
+            if ready != worker.READY:
+                raise WorkerCrashed("the worker sent something else than its greeting")
+        except (WorkerCrashed, WorkerTimeout) as problem:
+            # No student code has run yet: this machine cannot start a worker. Say so once
+            # for the lesson instead of waiting again in every test.
             self._stop()
-            raise WorkerCrashed("the worker did not start properly")
+            self._import_problem = WorkerCrashed(
+                f"the grader could not start a worker here ({problem}); "
+                "this is the grading machine's problem, not your code's"
+            )
+            raise self._import_problem from None
         # Without a cgroup the process count falls back to RLIMIT_NPROC, which counts every
         # process of the uid outside: only sensible when that uid is not root's.
         fallback = self._confined.cgroup is None and os.getuid() != 0
@@ -181,7 +196,9 @@ class RemoteStudent:
             self._stop()
             raise
         except (BrokenPipeError, ConnectionResetError):
-            self._import_problem = WorkerCrashed(f"the worker died while importing your lesson file{self._output_tail()}")
+            self._import_problem = WorkerCrashed(
+                f"the worker died while importing your lesson file{self._output_tail()}"
+            )
             self._stop()
             raise self._import_problem from None
 
@@ -258,7 +275,9 @@ class RemoteStudent:
         if self._test_problem is not None:
             raise self._test_problem
         if self._hangs.get(target, 0) >= HANGS_BEFORE_GIVING_UP:
-            raise WorkerTimeout(f"not run: {during} timed out {HANGS_BEFORE_GIVING_UP} times already — an infinite loop?")
+            raise WorkerTimeout(
+                f"not run: {during} timed out {HANGS_BEFORE_GIVING_UP} times already — an infinite loop?"
+            )
         if not self._alive():
             self._stop()
             self._start()

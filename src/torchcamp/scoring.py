@@ -4,32 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-STATUSES = ("passed", "failed", "not_started", "error", "timeout")
+from torchcamp.results import SEVERITY, Status
 
 
-def task_status(statuses: Iterable[str]) -> str:
+def task_status(statuses: Iterable[Status]) -> Status:
     """A task passes when all its tests pass; it is not started when none passed and only TODOs failed.
 
     Otherwise the most telling failure names it: a timeout, then an error, then a failure.
     """
     statuses = list(statuses)
     if not statuses:
-        return "error"
-    if all(status == "passed" for status in statuses):
-        return "passed"
-    if all(status == "not_started" for status in statuses):
-        return "not_started"
-    for status in ("timeout", "error", "failed"):
+        return Status.ERROR
+    if all(status == Status.PASSED for status in statuses):
+        return Status.PASSED
+    if all(status == Status.NOT_STARTED for status in statuses):
+        return Status.NOT_STARTED
+    for status in SEVERITY[:3]:
         if status in statuses:
             return status
-    return "failed"  # some passed, some TODO: started but unfinished
+    return Status.FAILED  # some passed, some TODO: started but unfinished
 
 
-def task_score(points: int, weighted_outcomes: Iterable[tuple[float, str]]) -> float:
+def task_score(points: int, weighted_outcomes: Iterable[tuple[float, Status]]) -> float:
     """Points times the weighted share of passing tests, rounded to 1/100 of a point."""
     weighted_outcomes = list(weighted_outcomes)
     total = sum(weight for weight, _ in weighted_outcomes)
     if total <= 0:
         return 0.0
-    passed = sum(weight for weight, status in weighted_outcomes if status == "passed")
+    passed = sum(weight for weight, status in weighted_outcomes if status == Status.PASSED)
     return round(points * passed / total, 2)

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 seeds = st.integers(min_value=0, max_value=2**31 - 1)
 
 
-def shapes(min_dims: int = 1, max_dims: int = 3, min_side: int = 1, max_side: int = 5) -> st.SearchStrategy[tuple[int, ...]]:
+def shapes(
+    min_dims: int = 1, max_dims: int = 3, min_side: int = 1, max_side: int = 5
+) -> st.SearchStrategy[tuple[int, ...]]:
     return st.lists(st.integers(min_side, max_side), min_size=min_dims, max_size=max_dims).map(tuple)
 
 

@@ -15,21 +15,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from torchcamp import __version__
 from torchcamp.manifest import Course
+from torchcamp.results import Student
 
 MAX_UNPACKED_BYTES = 200 << 20  # a submission larger than this is refused (a zip bomb?)
 MAX_FILES = 5_000  # ... and one holding more files (the course has a few dozen)
-
-
-@dataclass(frozen=True)
-class Student:
-    id: str
-    name: str = ""
-    sis_user_id: str = ""
-    sis_login_id: str = ""
-    section: str = ""
-    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,7 +49,8 @@ def read_roster(path: Path) -> dict[str, Student]:
         if not row["submission"] or not row["student"]:
             raise RosterError(f"{path}, line {number}: 'submission' and 'student' must not be empty")
         roster[row["submission"].strip()] = Student(
-            row["student"].strip(), *(row.get(key, "").strip() for key in ("name", "sis_user_id", "sis_login_id", "section", "email"))
+            row["student"].strip(),
+            *(row.get(key, "").strip() for key in ("name", "sis_user_id", "sis_login_id", "section", "email")),
         )
     return roster
 
@@ -105,7 +96,10 @@ def unpack_zip(archive: Path, target: Path) -> Path:
 def clone(source: str, target: Path) -> Path:
     completed = subprocess.run(
         ["git", "clone", "--depth", "1", "--quiet", source, str(target)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     if completed.returncode != 0:
         raise ValueError(f"git clone failed: {completed.stderr.strip()[-300:]}")
@@ -131,8 +125,10 @@ def open_submission(source: str, student: Student, scratch: Path) -> Submission:
     return Submission(student, source, opened)
 
 
-def open_submissions(sources: list[str], scratch: Path, roster: dict[str, Student] | None = None) -> list[Submission]:
-    submissions, seen, file_names = [], set(), {}
+def plan_submissions(sources: list[str], roster: dict[str, Student] | None = None) -> list[tuple[str, Student]]:
+    """(source, student) for each source, sorted by student id, before anything is unpacked or
+    cloned (a shard opens only its own share)."""
+    planned, seen, file_names = [], set(), {}
     for source in sources:
         name = submission_name(source)
         student = (roster or {}).get(name, Student(name))
@@ -142,26 +138,18 @@ def open_submissions(sources: list[str], scratch: Path, roster: dict[str, Studen
         # become one name would share (and overwrite) one record.
         file_name = safe_name(student.id)
         if file_name in file_names:
-            raise RosterError(f"students {file_names[file_name]!r} and {student.id!r} would share the record file "
-                              f"{file_name}.json: give one of them another id (a roster maps submissions to ids)")
+            raise RosterError(
+                f"students {file_names[file_name]!r} and {student.id!r} would share the record file "
+                f"{file_name}.json: give one of them another id (a roster maps submissions to ids)"
+            )
         seen.add(student.id)
         file_names[file_name] = student.id
-        submissions.append(open_submission(source, student, scratch))
-    return sorted(submissions, key=lambda submission: submission.student.id)
+        planned.append((source, student))
+    return sorted(planned, key=lambda pair: pair[1].id)
 
 
-def graders_fingerprint(course: Course) -> str:
-    """Changes whenever anything that decides a grade changes: manifest, tests, solutions, engine."""
-    digest = hashlib.sha256(__version__.encode())
-    for part in ("course.toml", "exercises", "graders", "solutions"):
-        root = course.root / part
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        for file in files:
-            if root.is_dir() and part == "exercises" and not file.name.startswith("test_"):
-                continue  # the stubs do not decide grades
-            digest.update(str(file.relative_to(course.root)).encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()
+def open_submissions(sources: list[str], scratch: Path, roster: dict[str, Student] | None = None) -> list[Submission]:
+    return [open_submission(source, student, scratch) for source, student in plan_submissions(sources, roster)]
 
 
 def content_hash(submission: Submission, course: Course) -> str:

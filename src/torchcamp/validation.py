@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from torchcamp.manifest import Course
+from torchcamp.results import RunResults
 
 TODO = re.compile(r"TODO (\d\d\.[a-z_0-9]+)")
 
@@ -35,14 +36,34 @@ def collected_tests(course: Course) -> dict[str, str]:
         environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
         environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         completed = subprocess.run(
-            [sys.executable, "-m", "pytest", "--collect-only", "-q", *paths, "-p", "torchcamp.plugin",
-             "-p", "no:cacheprovider", "--import-mode=importlib", "--rootdir", str(course.root),
-             "--torchcamp-course", str(course.root), "--torchcamp-results", str(results)],
-            cwd=course.root, env=environment, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "--collect-only",
+                "-q",
+                *paths,
+                "-p",
+                "torchcamp.plugin",
+                "-p",
+                "no:cacheprovider",
+                "--import-mode=importlib",
+                "--rootdir",
+                str(course.root),
+                "--torchcamp-course",
+                str(course.root),
+                "--torchcamp-results",
+                str(results),
+            ],
+            cwd=course.root,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if completed.returncode != 0 or not results.exists():
             raise RuntimeError(f"collecting the lesson tests failed:\n{(completed.stdout + completed.stderr)[-3000:]}")
-        return json.loads(results.read_text(encoding="utf-8"))["collected"]
+        return RunResults.from_json(json.loads(results.read_text(encoding="utf-8"))).collected
 
 
 def untested_tasks(course: Course, collected: dict[str, str]) -> list[str]:

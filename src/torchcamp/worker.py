@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import pickle
 import resource
 import signal
@@ -126,7 +125,9 @@ class Worker:
                 _, function_name, args, kwargs = request
                 function = getattr(self.module, function_name, None)
                 if function is None:
-                    raise AttributeError(f"{Path(self.module_path).name} has no {function_name!r}; was it renamed or deleted?")
+                    raise AttributeError(
+                        f"{Path(self.module_path).name} has no {function_name!r}; was it renamed or deleted?"
+                    )
                 result = function(*args, **kwargs)
             elif operation == "probe":
                 _, probe_file, source, qualname, args, kwargs = request
