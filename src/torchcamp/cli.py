@@ -95,7 +95,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("submission", type=click.Path(path_type=Path))
-@click.argument("more", nargs=-1, required=False, hidden=True)
+@click.argument("more", nargs=-1, required=False, metavar="")
 @click.option(
     "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the result as JSON."
 )
