@@ -107,7 +107,7 @@ def final_task_section(course, data_root: Path) -> list[str]:
         "| --- | --- | --- | --- | --- |",
     ]
     lesson = course.lesson(course.final.lesson)
-    from torchcamp.worker import import_module_from
+    from torchcamp.modules import import_module_from
 
     reference = import_module_from(ROOT / "solutions" / lesson.directory / lesson.filename, "reference_final")
     for dataset in ("digits-sample", "fashion-mnist"):

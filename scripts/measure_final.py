@@ -19,7 +19,7 @@ from torch import nn
 
 from torchcamp.data import dataset_root, default_data_root, load_idx_tensors
 from torchcamp.manifest import load_course
-from torchcamp.worker import import_module_from
+from torchcamp.modules import import_module_from
 
 ROOT = Path(__file__).resolve().parent.parent
 

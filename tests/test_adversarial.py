@@ -384,7 +384,7 @@ def test_an_implausible_final_run_is_flagged():
     from types import SimpleNamespace
 
     from torchcamp.manifest import load_course
-    from torchcamp.worker import import_module_from
+    from torchcamp.modules import import_module_from
 
     data = require_dataset("digits-sample")
     course = load_course(ROOT)

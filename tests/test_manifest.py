@@ -58,3 +58,16 @@ def test_unreadable_files_are_named(tmp_path):
     (tmp_path / "course.toml").write_text("[course\n")
     with pytest.raises(ManifestError, match="not valid TOML"):
         load_course(tmp_path)
+
+
+def test_hint_count_and_dataset_names_are_checked():
+    one_hint = GOOD.replace(
+        'hints = [\n    "Check the override first: when it is given, it wins.",\n', "hints = [\n", 1
+    ).replace(
+        "    \"An override must name a known backend: 'cpu', 'mps', 'cuda' or 'cuda:N'. Anything else is a ValueError.\",\n",
+        "",
+        1,
+    )
+    assert "(id '00.choose_device').hints: List should have at least 2 items" in problems(one_hint)
+    renamed = GOOD.replace("[final.datasets.digits-sample]", "[final.datasets.digits-sampel]")
+    assert "unknown dataset 'digits-sampel' under final.datasets" in problems(renamed)

@@ -385,21 +385,67 @@ def course_release(out: Path, course_dir: Path | None) -> None:
 
 
 @course.command("validate")
+@click.option(
+    "--run",
+    "run_content",
+    is_flag=True,
+    help="Also grade the solutions (full points), the stubs (all TODO) and every mutant (rejected): minutes.",
+)
+@click.option("--lesson", "lessons", multiple=True, help="With --run: only this lesson (repeatable).")
+@click.option(
+    "--dataset",
+    type=DATASET_CHOICE,
+    default="digits-sample",
+    show_default=True,
+    help="With --run: the final task's dataset.",
+)
+@click.option(
+    "--data-root", type=click.Path(file_okay=False, path_type=Path), help="Where `torchcamp data` put the datasets."
+)
+@click.option(
+    "--unprotected", is_flag=True, envvar="TORCHCAMP_UNPROTECTED", help="With --run: grade without a sandbox."
+)
 @course_option
-def course_validate(course_dir: Path | None) -> None:
+def course_validate(run_content: bool, lessons: tuple[str, ...], dataset: str, data_root: Path | None,
+                    unprotected: bool, course_dir: Path | None) -> None:  # fmt: skip
     """Check course.toml, every lesson's files, and that every task has public and hidden tests."""
-    from torchcamp.validation import validate_course
+    from torchcamp.validation import content_problems, validate_course
 
     course = open_course(course_dir)
     try:
         problems = validate_course(course)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
+    if not problems and run_content:
+        options = make_options(course, None, None, dataset, data_root, "cpu", unprotected)
+        problems = content_problems(course, options, list(lessons) or None)
     if problems:
         raise click.ClickException("\n".join(problems))
+    checked = "structure and content" if run_content else "structure"
     click.echo(
-        f"{course.course.title}: {len(course.lessons)} lessons, {len(course.tasks)} tasks, {course.max_score} points"
+        f"{course.course.title}: {len(course.lessons)} lessons, {len(course.tasks)} tasks, "
+        f"{course.max_score} points ({checked} checked)"
     )
+
+
+@course.command("new")
+@click.argument("lesson_id", metavar="NN")
+@click.option("--slug", required=True, help="The folder's name after the id: NN_SLUG.")
+@click.option(
+    "--module", required=True, help="The lesson file's name (MODULE.py), the same in exercises/ and solutions/."
+)
+@course_option
+def course_new(lesson_id: str, slug: str, module: str, course_dir: Path | None) -> None:
+    """Write every file of a new lesson NN, ready to fill in."""
+    from torchcamp.scaffold import ScaffoldError, new_lesson
+
+    course = open_course(course_dir)
+    try:
+        written = new_lesson(course, lesson_id, slug, module)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("\n".join(f"wrote {name}" for name in written))
+    click.echo("`torchcamp course validate` passes now; `course validate --run` fails until the content is written.")
 
 
 @main.command("release", hidden=True)
@@ -418,7 +464,15 @@ def release(context: click.Context, out: Path, course_dir: Path | None) -> None:
 def validate(context: click.Context, course_dir: Path | None) -> None:
     """Deprecated: `torchcamp course validate`."""
     deprecated("validate", "course validate")
-    context.invoke(course_validate, course_dir=course_dir)
+    context.invoke(
+        course_validate,
+        run_content=False,
+        lessons=(),
+        dataset="digits-sample",
+        data_root=None,
+        unprotected=False,
+        course_dir=course_dir,
+    )
 
 
 if __name__ == "__main__":

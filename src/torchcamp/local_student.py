@@ -15,7 +15,7 @@ from typing import Any
 
 from torchcamp import codec
 from torchcamp.errors import LessonImportError, StudentRaised, TaskNotStarted
-from torchcamp.worker import import_module_from, student_traceback
+from torchcamp.modules import import_module_from, student_traceback
 
 
 def as_problem(error: Exception, module_path: Path) -> Exception:

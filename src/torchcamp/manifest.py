@@ -34,7 +34,8 @@ class Task(_Strict):
     id: Annotated[str, Field(pattern=r"^\d\d\.[a-z][a-z0-9_]*$")]
     title: Annotated[str, Field(min_length=1)]
     points: Annotated[int, Field(gt=0)]
-    hints: Annotated[list[str], Field(min_length=1)]
+    # Shown one at a time as a task keeps failing: two or three, from a nudge to nearly the answer.
+    hints: Annotated[list[str], Field(min_length=2, max_length=3)]
 
     @field_validator("hints")
     @classmethod
@@ -117,6 +118,11 @@ class Final(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Final:
+        from torchcamp.data import DATASETS  # the one registry of dataset names
+
+        unknown = sorted(set(self.datasets) - set(DATASETS))
+        if unknown:
+            raise ValueError(f"unknown dataset {unknown[0]!r} under final.datasets (known: {', '.join(DATASETS)})")
         if self.default_dataset not in self.datasets:
             raise ValueError(f"default_dataset {self.default_dataset!r} has no entry under final.datasets")
         for name, dataset in self.datasets.items():

@@ -102,7 +102,7 @@ class GradingSession:
                 raise pytest.UsageError(
                     f"{path} is missing: hidden graders need the reference solutions (teacher edition)"
                 )
-            from torchcamp.worker import import_module_from
+            from torchcamp.modules import import_module_from
 
             self.references[lesson.id] = import_module_from(path, f"torchcamp_reference_{lesson.module}")
         return self.references[lesson.id]
@@ -229,6 +229,23 @@ def is_course_test(session: GradingSession, item: pytest.Item) -> bool:
     return any(path.is_relative_to(session.course.root / part) for part in ("exercises", "graders"))
 
 
+def marker_problem(marker: pytest.Mark | None, course: Course) -> str:
+    """What is wrong with a test's task marker, or '' (a typo such as weigth=2 must not pass silently)."""
+    if marker is None or not marker.args:
+        return "no @pytest.mark.task('NN.name') marker"
+    if len(marker.args) != 1 or not isinstance(marker.args[0], str):
+        return f"@pytest.mark.task takes one task id, got {marker.args!r}"
+    if marker.args[0] not in course.tasks:
+        return f"task {marker.args[0]!r} is not in course.toml"
+    unknown = sorted(set(marker.kwargs) - {"weight"})
+    if unknown:
+        return f"@pytest.mark.task got an unknown argument {unknown[0]!r} (it takes a task id and weight=)"
+    weight = marker.kwargs.get("weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+        return f"@pytest.mark.task(weight={weight!r}): the weight must be a number of at least 0"
+    return ""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     session = config.stash.get(SESSION, None)
     if session is None:
@@ -238,10 +255,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not (session.submission or is_course_test(session, item)):
             continue
         marker = task_marker(item)
-        if marker is None or not marker.args:
-            problems.append(f"{item.nodeid}: no @pytest.mark.task('NN.name') marker")
-        elif marker.args[0] not in session.course.tasks:
-            problems.append(f"{item.nodeid}: task {marker.args[0]!r} is not in course.toml")
+        problem = marker_problem(marker, session.course)
+        if problem:
+            problems.append(f"{item.nodeid}: {problem}")
         else:
             session.collected[f"{item.path}::{item.name}"] = marker.args[0]
             final = session.course.final

@@ -10,13 +10,11 @@ to show the grader's files.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pickle
 import resource
 import signal
 import sys
-import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 
 from torchcamp import codec
 from torchcamp.errors import NotPlainData
+from torchcamp.modules import import_module_from, student_traceback
 
 RESULT = b"R"
 ERROR = b"E"
@@ -41,24 +40,6 @@ class WorkerLimits:
     output_mb: int  # stdout/stderr go to a file the grader opened; past this, writes fail
     cpu_s: int  # CPU seconds for the worker's whole life: a runaway loop cannot run on forever
     max_processes: int | None  # RLIMIT_NPROC where no cgroup bounds the sandbox's processes
-
-
-def import_module_from(path: Path, name: str) -> ModuleType:
-    """Import PATH as module NAME, without touching sys.path."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def student_traceback(error: BaseException, student_file: str) -> str:
-    """The traceback lines that point into the student's file: where to look, nothing else."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == student_file]
-    lines = [f"  {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {frame.line}" for frame in frames]
-    return "\n".join(lines[-5:])
 
 
 def describe_error(error: BaseException, student_file: str, kind: str = "raised") -> bytes:

@@ -1,0 +1,36 @@
+"""Wrong-but-plausible solutions of lesson 03: the reference with one edit a student might
+make. Each names the task whose points it must lose; `torchcamp course validate --run` grades
+every one through the real grading path and fails if the graders accept it."""
+
+from torchcamp.mutants import Mutant
+
+MUTANTS = [
+    Mutant(
+        "03.grad_of_squares",
+        "writes the derivative by hand instead of using autograd",
+        "    leaf = x.detach().clone().requires_grad_(True)\n    (leaf**2).sum().backward()\n    return leaf.grad\n\n\ndef stop",
+        "    return 2 * x\n\n\ndef stop",
+    ),
+    Mutant(
+        "03.grad_of_squares",
+        "gives the caller's tensor a graph and a .grad",
+        "    leaf = x.detach().clone().requires_grad_(True)\n    (leaf**2).sum().backward()\n    return leaf.grad\n\n\ndef stop",
+        "    x.requires_grad_(True)\n    (x**2).sum().backward()\n    return x.grad\n\n\ndef stop",
+    ),
+    Mutant("03.zero_grad", "forgets to zero the gradient", "    leaf.grad.zero_()\n", ""),
+    Mutant("03.accumulate", "only right for the public example", "for _ in range(times):", "for _ in range(2):"),
+    Mutant("03.no_grad", "copies instead of detaching", "return y.detach()", "return y.detach().clone()"),
+    Mutant("03.dynamic_graph", "always takes the first branch", "if leaf.sum() > 0:", "if True:"),
+    Mutant(
+        "03.requires_grad",
+        "lets integers pick the dtype",
+        "torch.tensor(values, dtype=torch.float32, requires_grad=True)",
+        "torch.tensor(values, requires_grad=True)",
+    ),
+    Mutant(
+        "03.requires_grad",
+        "returns a non-leaf",
+        "torch.tensor(values, dtype=torch.float32, requires_grad=True)",
+        "torch.tensor(values, dtype=torch.float32, requires_grad=True) * 1",
+    ),
+]

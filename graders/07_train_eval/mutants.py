@@ -1,0 +1,24 @@
+"""Wrong-but-plausible solutions of lesson 07: the reference with one edit a student might
+make. Each names the task whose points it must lose; `torchcamp course validate --run` grades
+every one through the real grading path and fails if the graders accept it."""
+
+from torchcamp.mutants import Mutant
+
+MUTANTS = [
+    Mutant("07.train_epoch", "no zero_grad", "        optimizer.zero_grad()\n", ""),
+    Mutant(
+        "07.train_epoch",
+        "leaves batches where they are",
+        "        images, labels = images.to(device), labels.to(device)\n        optimizer.zero_grad()",
+        "        optimizer.zero_grad()",
+    ),
+    Mutant("07.train_epoch", "never switches to training mode", "    model.train()\n    total_loss", "    total_loss"),
+    Mutant("07.evaluate", "leaves the model in eval mode", "    model.train(was_training)\n", ""),
+    Mutant(
+        "07.evaluate",
+        "records a graph while evaluating",
+        "    with torch.no_grad():  # no graph: faster, and evaluation can never change a gradient\n",
+        "    if True:\n",
+    ),
+    Mutant("07.evaluate", "counts only the last batch", "correct += ", "correct = "),
+]

@@ -1,0 +1,76 @@
+"""Wrong-but-plausible solutions, kept beside each lesson's graders (graders/NN_slug/mutants.py),
+and grading them the way a class is graded.
+
+Mutants of different lessons cannot affect each other, so they are graded in rounds:
+round k is one submission carrying the k-th mutant of every lesson, graded once.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from torchcamp.grading import GradingOptions, grade
+from torchcamp.manifest import Course
+from torchcamp.modules import import_module_from
+from torchcamp.results import TaskResult
+
+
+@dataclass(frozen=True)
+class Mutant:
+    task: str  # the task whose points it must lose
+    why: str  # what it gets wrong, in a student's words
+    old: str  # the reference's text it replaces (exactly once)
+    new: str
+
+    @property
+    def lesson(self) -> str:
+        return self.task.split(".", 1)[0]
+
+
+def load_mutants(course: Course) -> list[Mutant]:
+    mutants = []
+    for lesson in course.lessons:
+        path = course.root / "graders" / lesson.directory / "mutants.py"
+        if path.is_file():
+            mutants += import_module_from(path, f"torchcamp_mutants_{lesson.id}").MUTANTS
+    return mutants
+
+
+def mutated_source(course: Course, mutant: Mutant) -> str:
+    lesson = course.lesson(mutant.lesson)
+    source = (course.root / "solutions" / lesson.directory / lesson.filename).read_text(encoding="utf-8")
+    if source.count(mutant.old) != 1:
+        raise ValueError(f"mutant of {mutant.task} ({mutant.why}): its text must match the solution exactly once")
+    return source.replace(mutant.old, mutant.new)
+
+
+def rounds(mutants: list[Mutant]) -> list[list[Mutant]]:
+    per_lesson: dict[str, list[Mutant]] = defaultdict(list)
+    for mutant in mutants:
+        per_lesson[mutant.lesson].append(mutant)
+    count = max((len(members) for members in per_lesson.values()), default=0)
+    return [[members[k] for members in per_lesson.values() if k < len(members)] for k in range(count)]
+
+
+def grade_mutants(
+    course: Course, mutants: list[Mutant], final_options: GradingOptions
+) -> list[tuple[Mutant, TaskResult]]:
+    """Each mutant with its task's result. FINAL_OPTIONS grade a round holding the final task."""
+    outcomes = []
+    for members in rounds(mutants):
+        with tempfile.TemporaryDirectory(prefix="torchcamp-mutants-") as scratch:
+            for mutant in members:
+                lesson = course.lesson(mutant.lesson)
+                target = Path(scratch) / lesson.directory / lesson.filename
+                target.parent.mkdir(parents=True)
+                target.write_text(mutated_source(course, mutant), encoding="utf-8")
+            final = course.final is not None and any(mutant.lesson == course.final.lesson for mutant in members)
+            result = grade(
+                course, scratch, [mutant.lesson for mutant in members], final_options if final else GradingOptions()
+            )
+        tasks = {task.id: task for task in result.tasks()}
+        outcomes += [(mutant, tasks[mutant.task]) for mutant in members]
+    return outcomes
