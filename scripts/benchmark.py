@@ -25,8 +25,8 @@ from pathlib import Path
 
 import torch
 
+from torchcamp.course.manifest import load_course
 from torchcamp.data import default_data_root
-from torchcamp.manifest import load_course
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIMIZER_FLOOR = "import torch; torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)"
@@ -107,7 +107,7 @@ def final_task_section(course, data_root: Path) -> list[str]:
         "| --- | --- | --- | --- | --- |",
     ]
     lesson = course.lesson(course.final.lesson)
-    from torchcamp.modules import import_module_from
+    from torchcamp.sandbox.modules import import_module_from
 
     reference = import_module_from(ROOT / "solutions" / lesson.directory / lesson.filename, "reference_final")
     for dataset in ("digits-sample", "fashion-mnist"):

@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from torchcamp.manifest import load_course
-from torchcamp.outputs import write_class_outputs, write_student_outputs
-from torchcamp.results import LessonResult, Record, Status, Student, SubmissionResult, TaskResult
+from torchcamp.course.manifest import load_course
+from torchcamp.grading.results import LessonResult, Record, Status, Student, SubmissionResult, TaskResult
+from torchcamp.outputs.pipeline import write_class_outputs, write_student_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from torchcamp.course.manifest import load_course
 from torchcamp.data import dataset_root, default_data_root, load_idx_tensors
-from torchcamp.manifest import load_course
-from torchcamp.modules import import_module_from
+from torchcamp.sandbox.modules import import_module_from
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from torchcamp.manifest import Course, load_course
+from torchcamp.course.manifest import Course, load_course
 
 from helpers import ROOT
 
@@ -17,14 +17,14 @@ from helpers import ROOT
 def pytest_configure(config: pytest.Config) -> None:
     # Without bubblewrap (a developer's laptop) the grading tests still run, unprotected and
     # marked so; CI (TORCHCAMP_STRICT) installs it, and the adversarial tests demand it.
-    from torchcamp import confinement
+    from torchcamp.sandbox import confinement
 
     if confinement.mode() != "bubblewrap" and not os.environ.get("TORCHCAMP_STRICT"):
         os.environ.setdefault("TORCHCAMP_UNPROTECTED", "1")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    from torchcamp import confinement
+    from torchcamp.sandbox import confinement
 
     problem = confinement.bubblewrap_problem()
     return "sandbox: bubblewrap" if problem is None else f"sandbox: NONE ({problem}); grading tests run unprotected"

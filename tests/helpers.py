@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from torchcamp.manifest import Course
+from torchcamp.course.manifest import Course
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"  # filled by `make data`

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from torchcamp import confinement
-from torchcamp.submissions import RosterError, open_submissions
+from torchcamp.grading.submissions import RosterError, open_submissions
+from torchcamp.sandbox import confinement
 
 from helpers import ROOT, require_dataset, solution_source
 from test_sandbox import processes_running
@@ -291,7 +291,7 @@ def hostile_final_task(tmp_path_factory):
 
 
 def solution_source_of_08() -> str:
-    from torchcamp.manifest import load_course
+    from torchcamp.course.manifest import load_course
 
     return solution_source(load_course(ROOT), "08")
 
@@ -360,9 +360,9 @@ def test_an_unprotected_run_says_so_and_a_killed_grader_costs_only_that_lesson(t
 
 
 def test_a_course_file_changed_during_a_class_run_fails_it(tmp_path):
-    from torchcamp.class_grading import CourseChanged, grade_class
-    from torchcamp.grading import GradingOptions
-    from torchcamp.manifest import load_course
+    from torchcamp.course.manifest import load_course
+    from torchcamp.grading.batch import CourseChanged, grade_class
+    from torchcamp.grading.runner import GradingOptions
 
     course_copy = tmp_path / "course"
     course_copy.mkdir()
@@ -383,8 +383,8 @@ def test_a_course_file_changed_during_a_class_run_fails_it(tmp_path):
 def test_an_implausible_final_run_is_flagged():
     from types import SimpleNamespace
 
-    from torchcamp.manifest import load_course
-    from torchcamp.modules import import_module_from
+    from torchcamp.course.manifest import load_course
+    from torchcamp.sandbox.modules import import_module_from
 
     data = require_dataset("digits-sample")
     course = load_course(ROOT)

@@ -347,9 +347,9 @@ def test_a_run_with_other_lessons_grades_again(tmp_path):
 
 
 def test_the_record_key_covers_what_the_grade_depends_on(course, tmp_path):
-    from torchcamp.class_grading import course_fingerprint, record_key
-    from torchcamp.grading import GradingOptions
-    from torchcamp.submissions import open_submissions
+    from torchcamp.grading.batch import course_fingerprint, record_key
+    from torchcamp.grading.runner import GradingOptions
+    from torchcamp.grading.submissions import open_submissions
 
     submission = open_submissions([str(ROOT / "solutions")], tmp_path)[0]
     fingerprint = course_fingerprint(course)

@@ -8,9 +8,9 @@ import zipfile
 import pytest
 import torch
 
-from torchcamp import codec
-from torchcamp.compare import assert_same
-from torchcamp.errors import NotPlainData
+from torchcamp.sandbox import codec
+from torchcamp.sandbox.errors import NotPlainData
+from torchcamp.testing.compare import assert_same
 
 
 def message(actual, expected, **options) -> str:

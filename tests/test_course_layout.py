@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from torchcamp.validation import collected_tests, validate_course
+from torchcamp.course.validate import collected_tests, validate_course
 
 from helpers import ROOT
 
@@ -35,7 +35,7 @@ def test_validate_names_what_is_missing(course, tmp_path):
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / part)
     (tmp_path / "graders/02_tensor_ops/test_tensor_ops.py").unlink()
     (tmp_path / "exercises/03_autograd/README.zh-CN.md").unlink()
-    from torchcamp.manifest import load_course
+    from torchcamp.course.manifest import load_course
 
     problems = validate_course(load_course(tmp_path))
     assert "exercises/03_autograd/README.zh-CN.md is missing" in problems
@@ -55,7 +55,7 @@ def copy_of_the_course(tmp_path):
 
 
 def test_stub_answers_api_gaps_typo_markers_and_the_readme_table_are_named(tmp_path):
-    from torchcamp.manifest import load_course
+    from torchcamp.course.manifest import load_course
 
     root = copy_of_the_course(tmp_path)
     stub = root / "exercises/01_tensors/tensors.py"
@@ -78,7 +78,7 @@ def validate_course_or_message(course) -> list[str]:
     try:
         return validate_course(course)
     except RuntimeError as error:  # collection refused a marker: its message names it
-        from torchcamp.validation import readme_problems, stub_code_problems
+        from torchcamp.course.validate import readme_problems, stub_code_problems
 
         return [str(error), *stub_code_problems(course), *readme_problems(course)]
 

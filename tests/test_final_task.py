@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from torchcamp.grading import GradingOptions, grade
+from torchcamp.grading.runner import GradingOptions, grade
 
 from helpers import ROOT, require_dataset, solution_source
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import zipfile
 
-from torchcamp.gradescope import build_autograder
+from torchcamp.outputs.autograder import build_autograder
 
 from helpers import ROOT, require_dataset
 

@@ -1,6 +1,6 @@
 """One lesson's broken file costs only that lesson's points, and the grader says why."""
 
-from torchcamp.grading import GradingOptions, grade
+from torchcamp.grading.runner import GradingOptions, grade
 
 SYNTAX_ERROR = "def elementwise_product(a, b)\n    return a * b\n"
 LOOPS_AT_IMPORT = "while True:\n    pass\n"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from torchcamp.manifest import ManifestError, load_course, parse_course
+from torchcamp.course.manifest import ManifestError, load_course, parse_course
 
 from helpers import ROOT
 

@@ -1,6 +1,6 @@
 """The graders reject wrong-but-plausible solutions (graders/NN_slug/mutants.py).
 
-Graded in rounds (torchcamp.mutants): round k is one submission carrying the k-th mutant
+Graded in rounds (torchcamp.course.mutants): round k is one submission carrying the k-th mutant
 of every lesson. Each mutant is still its own test, reading its task from the results.
 """
 
@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 
-from torchcamp.grading import GradingOptions
-from torchcamp.manifest import load_course
-from torchcamp.mutants import Mutant, grade_mutants, load_mutants
-from torchcamp.validation import MIN_MUTANTS
+from torchcamp.course.manifest import load_course
+from torchcamp.course.mutants import Mutant, grade_mutants, load_mutants
+from torchcamp.course.validate import MIN_MUTANTS
+from torchcamp.grading.runner import GradingOptions
 
 from helpers import ROOT, require_dataset
 

@@ -8,8 +8,8 @@ import venv
 
 import pytest
 
-from torchcamp.manifest import load_course
-from torchcamp.release import ReleaseError, release
+from torchcamp.course.manifest import load_course
+from torchcamp.course.release import ReleaseError, release
 
 from helpers import ROOT
 
@@ -27,7 +27,7 @@ def test_holds_what_students_need_and_nothing_hidden(edition, course):
         "course.toml",
         "pyproject.toml",
         ".github/workflows/classroom.yml",
-        "src/torchcamp/plugin.py",
+        "src/torchcamp/pytest_plugin/__init__.py",
     ):
         assert (edition / part).is_file(), part
     for lesson in course.lessons:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from torchcamp.errors import (
+from torchcamp.sandbox.errors import (
     LessonImportError,
     NotPlainData,
     StudentRaised,
@@ -18,7 +18,7 @@ from torchcamp.errors import (
     WorkerCrashed,
     WorkerTimeout,
 )
-from torchcamp.sandbox import RemoteStudent, SandboxSettings
+from torchcamp.sandbox.remote import RemoteStudent, SandboxSettings
 
 SETTINGS = SandboxSettings(call_timeout_s=3, memory_mb=4096, output_mb=1)
 

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from torchcamp.compare import assert_same, student_raises
+from torchcamp.testing.compare import assert_same, student_raises
 
 
 @pytest.mark.task("00.versions")

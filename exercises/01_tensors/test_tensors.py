@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from torchcamp.compare import assert_same
+from torchcamp.testing.compare import assert_same
 
 
 @pytest.mark.task("01.from_list")

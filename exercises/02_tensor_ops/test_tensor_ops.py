@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from torchcamp.compare import assert_same
+from torchcamp.testing.compare import assert_same
 
 X = torch.tensor([[1, 2], [3, 4]])
 Y = torch.tensor([[5, 6], [7, 8]])

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from torchcamp.compare import assert_same
+from torchcamp.testing.compare import assert_same
 
 
 @pytest.mark.task("03.requires_grad")

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from torchcamp.data import write_mnist_like
+from torchcamp.testing.fakes import write_mnist_like
 
 MEAN, STD = 0.1307, 0.3081
 

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from torchcamp.compare import assert_same
+from torchcamp.testing.compare import assert_same
 
 
 def output_shape_and_size(module, batch):

@@ -9,7 +9,7 @@ import math
 import pytest
 import torch
 
-from torchcamp.data import write_mnist_like
+from torchcamp.testing.fakes import write_mnist_like
 
 LAYERS = {"linear1.weight": (128, 784), "linear1.bias": (128,), "linear2.weight": (10, 128), "linear2.bias": (10,)}
 

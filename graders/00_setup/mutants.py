@@ -2,7 +2,7 @@
 make. Each names the task whose points it must lose; `torchcamp course validate --run` grades
 every one through the real grading path and fails if the graders accept it."""
 
-from torchcamp.mutants import Mutant
+from torchcamp.course.mutants import Mutant
 
 MUTANTS = [
     Mutant("00.versions", "hard-codes this machine's answer", '"cuda": torch.cuda.is_available(),', '"cuda": False,'),

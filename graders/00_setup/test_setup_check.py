@@ -5,9 +5,9 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from torchcamp.compare import assert_same, student_raises
-from torchcamp.probes import load_probes
-from torchcamp.strategies import seeds
+from torchcamp.testing.compare import assert_same, student_raises
+from torchcamp.testing.probes import load_probes
+from torchcamp.testing.strategies import seeds
 
 probes = load_probes(__file__)
 

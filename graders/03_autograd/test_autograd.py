@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from torchcamp.compare import assert_same
-from torchcamp.probes import load_probes
-from torchcamp.strategies import float_tensors
+from torchcamp.testing.compare import assert_same
+from torchcamp.testing.probes import load_probes
+from torchcamp.testing.strategies import float_tensors
 
 probes = load_probes(__file__)
 

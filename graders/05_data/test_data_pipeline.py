@@ -5,10 +5,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from torchcamp.compare import assert_same
-from torchcamp.data import write_mnist_like
-from torchcamp.probes import load_probes
-from torchcamp.strategies import int_tensors, seeds, shapes
+from torchcamp.testing.compare import assert_same
+from torchcamp.testing.fakes import write_mnist_like
+from torchcamp.testing.probes import load_probes
+from torchcamp.testing.strategies import int_tensors, seeds, shapes
 
 probes = load_probes(__file__)
 

@@ -5,9 +5,9 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from torchcamp.compare import assert_same
-from torchcamp.probes import load_probes
-from torchcamp.strategies import float_tensors, seeds, shapes
+from torchcamp.testing.compare import assert_same
+from torchcamp.testing.probes import load_probes
+from torchcamp.testing.strategies import float_tensors, seeds, shapes
 
 probes = load_probes(__file__)
 

@@ -2,7 +2,7 @@
 make. Each names the task whose points it must lose; `torchcamp course validate --run` grades
 every one through the real grading path and fails if the graders accept it."""
 
-from torchcamp.mutants import Mutant
+from torchcamp.course.mutants import Mutant
 
 MUTANTS = [
     Mutant("07.train_epoch", "no zero_grad", "        optimizer.zero_grad()\n", ""),

@@ -10,9 +10,10 @@ import time
 import pytest
 import torch
 
-from torchcamp.data import load_idx_tensors, write_mnist_like, write_training_split_view
-from torchcamp.file_watch import OpenWatch
-from torchcamp.probes import load_probes
+from torchcamp.data import load_idx_tensors, write_training_split_view
+from torchcamp.sandbox.file_watch import OpenWatch
+from torchcamp.testing.fakes import write_mnist_like
+from torchcamp.testing.probes import load_probes
 
 probes = load_probes(__file__)
 

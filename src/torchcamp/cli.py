@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from torchcamp.course.manifest import ManifestError, find_course_root, load_course
 from torchcamp.data import DATASETS
-from torchcamp.manifest import ManifestError, find_course_root, load_course
 
 DATASET_CHOICE = click.Choice(sorted(DATASETS))
 
@@ -54,7 +54,7 @@ def require_sandbox_or_consent(course, unprotected: bool) -> bool:
     """Whether to grade without a sandbox. Without one a submission can reach the grader, the
     hidden graders and other students' work: the teacher's edition refuses unless told. The
     student edition has nothing hidden to protect, so it grades its public checks anyway."""
-    from torchcamp import confinement
+    from torchcamp.sandbox import confinement
 
     if confinement.mode() == "bubblewrap":
         return False
@@ -74,7 +74,7 @@ def require_sandbox_or_consent(course, unprotected: bool) -> bool:
 
 
 def make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected):
-    from torchcamp.grading import GradingOptions
+    from torchcamp.grading.runner import GradingOptions
 
     return GradingOptions(
         call_timeout, jobs, dataset, data_root, device, unprotected=require_sandbox_or_consent(course, unprotected)
@@ -143,10 +143,10 @@ def grade(
         raise click.UsageError(
             "grading several submissions, or into --out, is `torchcamp class grade SUBMISSIONS... --out DIR`"
         )
-    from torchcamp.grading import GradingRunError, SubmissionError
-    from torchcamp.grading import grade as grade_submission
-    from torchcamp.report import print_grade
-    from torchcamp.results import write_json
+    from torchcamp.grading.results import write_json
+    from torchcamp.grading.runner import GradingRunError, SubmissionError
+    from torchcamp.grading.runner import grade as grade_submission
+    from torchcamp.outputs.terminal import print_grade
 
     course = open_course(course_dir)
     options = make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected)
@@ -163,7 +163,7 @@ def grade(
         sys.exit(3)
     result.submission = str(submission)
     if output_format == "classroom":
-        from torchcamp.exports import classroom_results
+        from torchcamp.outputs.exports import classroom_results
 
         encoded = classroom_results(course, result)
         if len(encoded) != 1:
@@ -172,12 +172,12 @@ def grade(
     else:
         print_grade(result, console)
     if artifacts and result.final:
-        from torchcamp.final_report import write_final_artifacts
+        from torchcamp.outputs.plots import write_final_artifacts
 
         for path in write_final_artifacts(result.final, artifacts):
             console.print(f"wrote {path}")
     if json_path and output_format == "gradescope":
-        from torchcamp.exports import gradescope_results
+        from torchcamp.outputs.exports import gradescope_results
 
         write_json(json_path, gradescope_results(result))
         console.print(f"wrote {json_path}")
@@ -234,9 +234,9 @@ def class_grade(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from torchcamp.class_grading import CourseChanged, ShardError, grade_class, load_records, select_shard
-    from torchcamp.outputs import write_class_outputs, write_student_outputs
-    from torchcamp.submissions import RosterError, open_submission, plan_submissions, read_roster
+    from torchcamp.grading.batch import CourseChanged, ShardError, grade_class, load_records, select_shard
+    from torchcamp.grading.submissions import RosterError, open_submission, plan_submissions, read_roster
+    from torchcamp.outputs.pipeline import write_class_outputs, write_student_outputs
 
     course = open_course(course_dir)
     options = make_options(course, call_timeout, None, dataset, data_root, device, unprotected)
@@ -289,8 +289,8 @@ def class_merge(
     out: Path, shards: tuple[Path, ...], gradebook: bool, db_url: str | None, course_dir: Path | None
 ) -> None:
     """Merge the --out folders of sharded runs (`class grade --shard i/N`) into OUT and write every output."""
-    from torchcamp.class_grading import ShardError, merge_shards
-    from torchcamp.outputs import write_class_outputs, write_student_outputs
+    from torchcamp.grading.batch import ShardError, merge_shards
+    from torchcamp.outputs.pipeline import write_class_outputs, write_student_outputs
 
     course = open_course(course_dir)
     try:
@@ -356,7 +356,7 @@ def gradescope() -> None:
 @course_option
 def gradescope_build(out: Path, dataset: str, course_dir: Path | None) -> None:
     """Write Gradescope's autograder zip to OUT (setup.sh and run_autograder at its root)."""
-    from torchcamp.gradescope import build_autograder
+    from torchcamp.outputs.autograder import build_autograder
 
     course = open_course(course_dir)
     names = build_autograder(course, out, dataset)
@@ -373,8 +373,8 @@ def course() -> None:
 @course_option
 def course_release(out: Path, course_dir: Path | None) -> None:
     """Write the student edition to OUT: exercises, public tests, texts, engine, workflow — no solutions or graders."""
-    from torchcamp.release import ReleaseError
-    from torchcamp.release import release as write_release
+    from torchcamp.course.release import ReleaseError
+    from torchcamp.course.release import release as write_release
 
     course = open_course(course_dir)
     try:
@@ -409,7 +409,7 @@ def course_release(out: Path, course_dir: Path | None) -> None:
 def course_validate(run_content: bool, lessons: tuple[str, ...], dataset: str, data_root: Path | None,
                     unprotected: bool, course_dir: Path | None) -> None:  # fmt: skip
     """Check course.toml, every lesson's files, and that every task has public and hidden tests."""
-    from torchcamp.validation import content_problems, validate_course
+    from torchcamp.course.validate import content_problems, validate_course
 
     course = open_course(course_dir)
     try:
@@ -437,7 +437,7 @@ def course_validate(run_content: bool, lessons: tuple[str, ...], dataset: str, d
 @course_option
 def course_new(lesson_id: str, slug: str, module: str, course_dir: Path | None) -> None:
     """Write every file of a new lesson NN, ready to fill in."""
-    from torchcamp.scaffold import ScaffoldError, new_lesson
+    from torchcamp.course.scaffold import ScaffoldError, new_lesson
 
     course = open_course(course_dir)
     try:

@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from torchcamp.results import write_atomically
+from torchcamp.grading.results import write_atomically
 
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
@@ -293,16 +293,3 @@ def write_training_split_view(data_root: Path, name: str, target: Path) -> Path:
     write_atomically(folder / "t10k-images-idx3-ubyte", idx_images([bytes(28 * 28)]))
     write_atomically(folder / "t10k-labels-idx1-ubyte", idx_labels([0]))
     return target
-
-
-def write_mnist_like(root: Path, train: tuple, test: tuple, class_name: str = "MNIST") -> Path:
-    """Write (images uint8 N×28×28, labels) pairs as IDX files torchvision can read from ROOT.
-
-    For tests that need a dataset on disk but no real data: any counts are accepted.
-    """
-    folder = root / class_name / "raw"
-    for prefix, (images, labels) in (("train", train), ("t10k", test)):
-        pixels = [bytes(image.flatten().tolist()) for image in images]
-        write_atomically(folder / f"{prefix}-images-idx3-ubyte", idx_images(pixels))
-        write_atomically(folder / f"{prefix}-labels-idx1-ubyte", idx_labels([int(label) for label in labels]))
-    return root

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from torchcamp.results import UNPROTECTED, Status, SubmissionResult
+from torchcamp.grading.results import UNPROTECTED, Status, SubmissionResult
 
 STYLE = {
     Status.PASSED: "green",

@@ -15,8 +15,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from torchcamp.manifest import Course
-from torchcamp.results import Student
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import Student
 
 MAX_UNPACKED_BYTES = 200 << 20  # a submission larger than this is refused (a zip bomb?)
 MAX_FILES = 5_000  # ... and one holding more files (the course has a few dozen)

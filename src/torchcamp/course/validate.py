@@ -18,9 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from torchcamp.grading import GradingOptions
-from torchcamp.manifest import Course
-from torchcamp.results import RunResults, Status
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import RunResults, Status
+from torchcamp.grading.runner import GradingOptions
 
 TODO = re.compile(r"TODO (\d\d\.[a-z_0-9]+)")
 
@@ -53,7 +53,7 @@ def collected_tests(course: Course) -> dict[str, str]:
                 "-q",
                 *paths,
                 "-p",
-                "torchcamp.plugin",
+                "torchcamp.pytest_plugin",
                 "-p",
                 "no:cacheprovider",
                 "--import-mode=importlib",
@@ -163,8 +163,8 @@ MIN_MUTANTS = 3  # per lesson: wrong-but-plausible solutions the graders must re
 def content_problems(course: Course, final_options: GradingOptions, lesson_ids: list[str] | None = None) -> list[str]:
     """Grade the solutions, the stubs and every mutant of LESSON_IDS (default: all);
     FINAL_OPTIONS grade the final task."""
-    from torchcamp.grading import grade, select_lessons
-    from torchcamp.mutants import grade_mutants, load_mutants
+    from torchcamp.course.mutants import grade_mutants, load_mutants
+    from torchcamp.grading.runner import grade, select_lessons
 
     lessons = [lesson.id for lesson in select_lessons(course, lesson_ids)]
     problems = []

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import torchcamp
-from torchcamp.grading import GradingOptions, GradingRunError, SubmissionError, grade, select_lessons
-from torchcamp.manifest import Course
-from torchcamp.results import LessonResult, Record, Status, SubmissionResult, TaskResult, write_json
-from torchcamp.submissions import Submission, content_hash, safe_name
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import LessonResult, Record, Status, SubmissionResult, TaskResult, write_json
+from torchcamp.grading.runner import GradingOptions, GradingRunError, SubmissionError, grade, select_lessons
+from torchcamp.grading.submissions import Submission, content_hash, safe_name
 
 RESULTS = "results"
 Item = TypeVar("Item")

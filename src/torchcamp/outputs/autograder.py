@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from torchcamp.manifest import Course
+from torchcamp.course.manifest import Course
 
 BUNDLED = ("course.toml", "pyproject.toml", "README.md", "src", "exercises", "graders", "solutions")
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis"}

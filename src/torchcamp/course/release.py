@@ -13,7 +13,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from torchcamp.manifest import Course
+from torchcamp.course.manifest import Course
 
 STUDENT_PARTS = ("exercises", "src", "course.toml", "pyproject.toml", ".gitignore")
 HIDDEN_PARTS = ("solutions", "graders", "tests")

@@ -226,8 +226,8 @@ class ConfinedProcess:
 def start_worker(
     channel_fd: int, output: int, readable: list[Path], memory_mb: int, max_processes: int, cuda: bool, sandboxed: bool
 ) -> ConfinedProcess:
-    """Start `python -m torchcamp.worker FD` in the sandbox (or bare where SANDBOXED is False)."""
-    worker = [sys.executable, "-P", "-m", "torchcamp.worker", str(channel_fd)]
+    """Start `python -m torchcamp.sandbox.worker FD` in the sandbox (or bare where SANDBOXED is False)."""
+    worker = [sys.executable, "-P", "-m", "torchcamp.sandbox.worker", str(channel_fd)]
     cgroup = None
     if sandboxed:
         binary = shutil.which("bwrap")

@@ -17,9 +17,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from torchcamp.manifest import Course
-from torchcamp.results import UNPROTECTED, Record, Status, SubmissionResult, write_atomically, write_json
-from torchcamp.submissions import safe_name
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import UNPROTECTED, Record, Status, SubmissionResult, write_atomically, write_json
+from torchcamp.grading.submissions import safe_name
 
 
 def lesson_column(lesson) -> str:

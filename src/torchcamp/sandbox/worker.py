@@ -1,6 +1,6 @@
 """The worker: the only process that imports a student's code.
 
-It starts inside the sandbox (confinement.py) as `python -m torchcamp.worker FD`, imports
+It starts inside the sandbox (confinement.py) as `python -m torchcamp.sandbox.worker FD`, imports
 torch once, says it is ready, receives its lesson and limits, imports the lesson module,
 then answers requests from the grader over the socket FD. Requests arrive pickled (the
 grader is trusted); answers leave as torch.save bytes or a JSON error, which the grader
@@ -21,9 +21,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from torchcamp import codec
-from torchcamp.errors import NotPlainData
-from torchcamp.modules import import_module_from, student_traceback
+from torchcamp.sandbox import codec
+from torchcamp.sandbox.errors import NotPlainData
+from torchcamp.sandbox.modules import import_module_from, student_traceback
 
 RESULT = b"R"
 ERROR = b"E"

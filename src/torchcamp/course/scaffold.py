@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from torchcamp.manifest import Course
+from torchcamp.course.manifest import Course
 
 TODO = "TODO"
 
@@ -48,8 +48,8 @@ def lesson_files(lesson_id: str, slug: str, module: str) -> dict[str, str]:
             "import pytest\n"
             "from hypothesis import given\n"
             "from hypothesis import strategies as st\n\n"
-            "from torchcamp.compare import assert_same\n"
-            "from torchcamp.probes import load_probes\n\n"
+            "from torchcamp.testing.compare import assert_same\n"
+            "from torchcamp.testing.probes import load_probes\n\n"
             "probes = load_probes(__file__)\n\n\n"
             f'@pytest.mark.task("{task}")\n'
             "@given(x=st.integers(-100, 100))\n"
@@ -63,7 +63,7 @@ def lesson_files(lesson_id: str, slug: str, module: str) -> dict[str, str]:
         f"graders/{directory}/mutants.py": (
             f'"""Wrong-but-plausible solutions of lesson {lesson_id}: the reference with one edit a student might\n'
             'make, each naming the task whose points it must lose."""\n\n'
-            "from torchcamp.mutants import Mutant\n\n"
+            "from torchcamp.course.mutants import Mutant\n\n"
             f"MUTANTS: list[Mutant] = []  # {TODO}: at least three\n"
         ),
     }

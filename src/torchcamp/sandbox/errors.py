@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from torchcamp.results import Status
+from torchcamp.grading.results import Status
 
 CUDA_ERROR = re.compile(r"CUDA|NVIDIA driver|cuda", re.IGNORECASE)
 

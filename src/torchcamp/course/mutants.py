@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from torchcamp.grading import GradingOptions, grade
-from torchcamp.manifest import Course
-from torchcamp.modules import import_module_from
-from torchcamp.results import TaskResult
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import TaskResult
+from torchcamp.grading.runner import GradingOptions, grade
+from torchcamp.sandbox.modules import import_module_from
 
 
 @dataclass(frozen=True)

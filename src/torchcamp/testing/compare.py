@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import torch
 
-from torchcamp.errors import StudentRaised
+from torchcamp.sandbox.errors import StudentRaised
 
 SMALL_TENSOR = 16
 

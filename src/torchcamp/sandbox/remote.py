@@ -3,7 +3,7 @@
 Each lesson gets its own worker, started in a sandbox (confinement.py) that imports torch
 once; a worker that hangs or dies is killed with everything it started, and the next
 test gets a fresh one. Every call has a deadline measured here, in the grader's process.
-Answers are decoded with torchcamp.codec (never plain pickle).
+Answers are decoded with torchcamp.sandbox.codec (never plain pickle).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from torchcamp import codec, confinement, worker
-from torchcamp.errors import (
+from torchcamp.sandbox import codec, confinement, worker
+from torchcamp.sandbox.errors import (
     LessonImportError,
     NotPlainData,
     StudentCodeProblem,

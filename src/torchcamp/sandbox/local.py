@@ -2,7 +2,7 @@
 
 It behaves like the worker transport in everything a test can see: arguments are
 copied in, results pass through the same data-only codec, and exceptions surface as
-the same torchcamp.errors classes, so one test file serves both transports.
+the same torchcamp.sandbox.errors classes, so one test file serves both transports.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from torchcamp import codec
-from torchcamp.errors import LessonImportError, StudentRaised, TaskNotStarted
-from torchcamp.modules import import_module_from, student_traceback
+from torchcamp.sandbox import codec
+from torchcamp.sandbox.errors import LessonImportError, StudentRaised, TaskNotStarted
+from torchcamp.sandbox.modules import import_module_from, student_traceback
 
 
 def as_problem(error: Exception, module_path: Path) -> Exception:

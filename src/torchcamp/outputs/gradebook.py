@@ -9,8 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from torchcamp.manifest import Course
-from torchcamp.results import Record
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import Record
 
 
 def assignment_name(lesson_id: str) -> str:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from torchcamp.manifest import Course
-from torchcamp.results import UNPROTECTED, Record, Status, write_atomically
-from torchcamp.submissions import safe_name
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import UNPROTECTED, Record, Status, write_atomically
+from torchcamp.grading.submissions import safe_name
 
 # Words, not emoji: grading machines and browsers often lack an emoji font.
 LABEL = {
@@ -95,7 +95,7 @@ def write_student_feedback(course: Course, record: Record, out: Path) -> list[Pa
     final = record.result.final
     if final:
         try:
-            from torchcamp.final_report import write_final_artifacts
+            from torchcamp.outputs.plots import write_final_artifacts
 
             pictures = [f"{name}/{path.name}" for path in write_final_artifacts(final, folder / name)]
         except ImportError:

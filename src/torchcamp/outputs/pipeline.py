@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from torchcamp.exports import write_class_tables, write_platform_results
-from torchcamp.feedback import write_student_feedback, write_summary
-from torchcamp.manifest import Course
-from torchcamp.results import Record
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import Record
+from torchcamp.outputs.exports import write_class_tables, write_platform_results
+from torchcamp.outputs.feedback import write_student_feedback, write_summary
 
 StudentWriter = Callable[[Course, Record, Path], list[Path]]
 ClassWriter = Callable[[Course, list[Record], Path], list[Path]]
@@ -34,7 +34,7 @@ def write_class_outputs(
     records = sorted(records, key=lambda record: record.student.id)
     written = [path for writer in CLASS_WRITERS for path in writer(course, records, out)]
     if gradebook_url:
-        from torchcamp.gradebook import write_gradebook  # the teacher extra
+        from torchcamp.outputs.gradebook import write_gradebook  # the teacher extra
 
         write_gradebook(course, records, gradebook_url)
     return written

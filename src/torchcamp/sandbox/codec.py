@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from torchcamp.errors import NotPlainData
+from torchcamp.sandbox.errors import NotPlainData
 
 PLAIN_SCALARS = (bool, int, float, complex, str, bytes, type(None), torch.dtype, torch.device, torch.Size)
 # Bounds on what an answer may decode to, checked before and after decoding: the wire size

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from torchcamp.modules import import_module_from
+from torchcamp.sandbox.modules import import_module_from
 
 
 def load_probes(test_file: str) -> ModuleType:

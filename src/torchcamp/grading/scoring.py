@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from torchcamp.results import SEVERITY, Status
+from torchcamp.grading.results import SEVERITY, Status
 
 
 def task_status(statuses: Iterable[Status]) -> Status:

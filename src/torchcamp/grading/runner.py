@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from torchcamp import confinement
-from torchcamp.manifest import Course, Lesson
-from torchcamp.results import LessonResult, RunResults, Status, SubmissionResult, TaskResult, TestOutcome
-from torchcamp.scoring import task_score, task_status
+from torchcamp.course.manifest import Course, Lesson
+from torchcamp.grading.results import LessonResult, RunResults, Status, SubmissionResult, TaskResult, TestOutcome
+from torchcamp.grading.scoring import task_score, task_status
+from torchcamp.sandbox import confinement
 
 
 class SubmissionError(ValueError):
@@ -99,7 +99,7 @@ def pytest_command(
         sys.executable, "-P", "-m", "pytest", *paths,
         "-c", str(scratch / "pytest.ini"), "--rootdir", str(course.root), "--noconftest",
         "--basetemp", str(scratch / f"tmp-{number}"),
-        "-p", "torchcamp.plugin", "-p", "pytest_timeout", "-p", "no:cacheprovider",
+        "-p", "torchcamp.pytest_plugin", "-p", "pytest_timeout", "-p", "no:cacheprovider",
         "--import-mode=importlib", "-q", "--no-header", "-rN", "--tb=no",
         "--torchcamp-course", str(course.root),
         "--torchcamp-submission", str(submission),

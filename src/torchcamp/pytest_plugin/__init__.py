@@ -1,0 +1,229 @@
+"""The pytest plugin's hooks and the student/reference fixtures; everything else lives beside it:
+the run's state (session), statuses and messages (outcomes), the final task's fixtures
+(final_task), and the student's task table with hints (summary).
+
+Two modes, one test code:
+- student mode (`pytest exercises/03`): the lesson module is imported in-process;
+- grading mode (`--torchcamp-submission DIR`): it lives in a sandboxed worker (sandbox.remote).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+from torchcamp.course.manifest import Course, Lesson, ManifestError, find_course_root, load_course
+from torchcamp.grading.results import RunResults, Status, TestOutcome, write_json
+from torchcamp.pytest_plugin.final_task import final_task, record_final
+from torchcamp.pytest_plugin.outcomes import MAX_MESSAGE_CHARS, classify, describe, marker_problem
+from torchcamp.pytest_plugin.session import SESSION, GradingSession
+from torchcamp.pytest_plugin.summary import pytest_terminal_summary
+
+__all__ = ["final_task", "pytest_terminal_summary", "record_final"]  # fixtures and a hook defined beside this file
+
+OUTCOME = pytest.StashKey["TestOutcome"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("torchcamp")
+    group.addoption(
+        "--torchcamp-submission", metavar="DIR", help="grade the lesson files under DIR in worker processes"
+    )
+    group.addoption(
+        "--torchcamp-in-process",
+        action="store_true",
+        help="import the submission's lesson files in this process (fast, for the course's own tests; no sandbox)",
+    )
+    group.addoption("--torchcamp-results", metavar="FILE", help="write every test's task and outcome to FILE as JSON")
+    group.addoption("--torchcamp-call-timeout", type=float, metavar="S", help="override course.toml's call_timeout_s")
+    group.addoption("--torchcamp-dataset", metavar="NAME", help="final task: mnist, fashion-mnist or digits-sample")
+    group.addoption("--torchcamp-data-root", metavar="DIR", help="final task: where `torchcamp data` put the datasets")
+    group.addoption(
+        "--torchcamp-device",
+        metavar="DEVICE",
+        help="final task: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)",
+    )
+    group.addoption(
+        "--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)"
+    )
+    group.addoption(
+        "--torchcamp-results-fd", type=int, metavar="FD", help="write the results JSON to this open file descriptor"
+    )
+    group.addoption(
+        "--torchcamp-unprotected",
+        action="store_true",
+        help="grade even where no sandbox can be built (the worker then sees this machine as the grader does)",
+    )
+
+
+def expand_lesson_shorthand(arg: str) -> str:
+    """`exercises/03` means `exercises/03_autograd`: lesson folders start with their id."""
+    path = Path(arg.split("::", 1)[0])
+    if path.exists() or not path.parent.is_dir() or not path.name.isdigit():
+        return arg
+    matches = [child for child in path.parent.iterdir() if child.is_dir() and child.name.startswith(path.name + "_")]
+    return str(matches[0]) + arg[len(str(path)) :] if len(matches) == 1 else arg
+
+
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    args[:] = [expand_lesson_shorthand(arg) if not arg.startswith("-") else arg for arg in args]
+
+
+def register_hypothesis_profiles(course: Course) -> None:
+    # Both profiles are chosen explicitly, so hypothesis's automatic `ci` profile (when CI
+    # is set) never changes what a test does. Grading is derandomized and database-free:
+    # the same submission gets the same examples, anywhere.
+    common: dict[str, Any] = {
+        "deadline": None,
+        "print_blob": False,
+        # No explain phase: its report names lines of the grader, not of the student's code.
+        "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+        "suppress_health_check": [
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    }
+    settings.register_profile("student", max_examples=course.grading.student_examples, database=None, **common)
+    settings.register_profile(
+        "grading", max_examples=course.grading.grading_examples, derandomize=True, database=None, **common
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "task(id, weight=1): the course task this test grades (see course.toml)")
+    explicit = config.getoption("torchcamp_course")
+    root = Path(explicit) if explicit else find_course_root(config.rootpath)
+    if root is None:
+        return  # not inside a course: the plugin stays out of the way
+    try:
+        course = load_course(root)
+    except ManifestError as error:
+        raise pytest.UsageError(str(error)) from None
+    submission = config.getoption("torchcamp_submission")
+    in_process = not submission or config.getoption("torchcamp_in_process")
+    call_timeout = config.getoption("torchcamp_call_timeout") or course.grading.call_timeout_s
+    session = GradingSession(course, Path(submission).resolve() if submission else None, in_process, call_timeout)
+    config.stash[SESSION] = session
+    session.final_device = config.getoption("torchcamp_device") or os.environ.get("TORCHCAMP_DEVICE") or ""
+    register_hypothesis_profiles(course)
+    settings.load_profile("student" if in_process else "grading")
+    if not in_process:
+        from torchcamp.sandbox import confinement
+
+        session.sandboxed = confinement.mode() == "bubblewrap"
+        consented = config.getoption("torchcamp_unprotected") or os.environ.get("TORCHCAMP_UNPROTECTED") == "1"
+        if not session.sandboxed and not consented:
+            raise pytest.UsageError(
+                f"no sandbox for the worker: {confinement.bubblewrap_problem() or 'TORCHCAMP_SANDBOX=none'}; "
+                "grading without one needs --torchcamp-unprotected"
+            )
+    if config.getoption("timeout", None) is None:
+        grading = course.grading
+        config.option.timeout = grading.student_test_timeout_s if in_process else grading.test_timeout_s
+
+
+def task_marker(item: pytest.Item) -> pytest.Mark | None:
+    return item.get_closest_marker("task")
+
+
+def is_course_test(session: GradingSession, item: pytest.Item) -> bool:
+    path = Path(str(item.path)).resolve()
+    return any(path.is_relative_to(session.course.root / part) for part in ("exercises", "graders"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    session = config.stash.get(SESSION, None)
+    if session is None:
+        return
+    problems = []
+    for item in items:
+        if not (session.submission or is_course_test(session, item)):
+            continue
+        marker = task_marker(item)
+        problem = marker_problem(marker, session.course)
+        if problem:
+            problems.append(f"{item.nodeid}: {problem}")
+        else:
+            session.collected[f"{item.path}::{item.name}"] = marker.args[0]
+            final = session.course.final
+            if final and marker.args[0].startswith(final.lesson + ".") and item.get_closest_marker("timeout") is None:
+                # The final task trains for its whole budget: pytest-timeout must allow that much and more.
+                longest = max(budget for dataset in final.datasets.values() for budget in dataset.budget_s.values())
+                item.add_marker(pytest.mark.timeout(longest + 180))
+    if problems:
+        raise pytest.UsageError("every lesson test must name a known task:\n  " + "\n  ".join(problems))
+
+
+def lesson_of(item: pytest.Item, session: GradingSession) -> Lesson:
+    marker = task_marker(item)
+    if marker is None:
+        raise pytest.UsageError(f"{item.nodeid} uses the student/reference fixture without a task marker")
+    return session.course.lesson_of_task(marker.args[0])
+
+
+@pytest.fixture
+def student(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The student's lesson module: in-process in student mode, in a sandboxed worker when grading."""
+    session = request.config.stash[SESSION]
+    proxy = session.student_for(lesson_of(request.node, session), tmp_path_factory.getbasetemp())
+    proxy.begin_test(request.node.nodeid)
+    return proxy
+
+
+@pytest.fixture
+def reference(request: pytest.FixtureRequest) -> Any:
+    """The reference solution, imported in the grader's own process."""
+    session = request.config.stash[SESSION]
+    return session.reference_for(lesson_of(request.node, session))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    report = yield
+    session = item.config.stash.get(SESSION, None)
+    marker = task_marker(item)
+    if session is None or marker is None:
+        return report
+    if OUTCOME not in item.stash:
+        hidden = Path(str(item.path)).resolve().is_relative_to(session.course.root / "graders")
+        item.stash[OUTCOME] = TestOutcome(item.nodeid, marker.args[0], float(marker.kwargs.get("weight", 1)), hidden)
+        session.outcomes.append(item.stash[OUTCOME])
+    outcome = item.stash[OUTCOME]
+    if report.failed and outcome.status == Status.PASSED:
+        error = call.excinfo.value if call.excinfo else None
+        if error is None:
+            outcome.status, outcome.message = Status.FAILED, str(report.longrepr)[:MAX_MESSAGE_CHARS]
+        else:
+            outcome.status = classify(error) if report.when == "call" else Status.ERROR
+            outcome.message = describe(error)
+        report.torchcamp_status = outcome.status  # type: ignore[attr-defined]
+    return report
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    if getattr(report, "torchcamp_status", None) == Status.NOT_STARTED:
+        return "todo", "T", "TODO"
+    return None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    grading = session.config.stash.get(SESSION, None)
+    if grading is None:
+        return
+    survivors = grading.close()
+    records = RunResults(grading.outcomes, grading.final_run, grading.collected, survivors, grading.sandboxed).to_json()
+    results_path = session.config.getoption("torchcamp_results")
+    if results_path:
+        write_json(Path(results_path), records)
+    results_fd = session.config.getoption("torchcamp_results_fd")
+    if results_fd is not None:
+        # A descriptor the grader holds: no file in any folder a worker could reach.
+        with os.fdopen(results_fd, "w", encoding="utf-8") as channel:
+            json.dump(records, channel)

@@ -1,0 +1,71 @@
+"""The final task's fixtures: which dataset, device, budget and tiers this run grades with,
+and where the grader keeps what the training produced (for feedback)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from torchcamp.pytest_plugin.session import SESSION
+
+
+@dataclass(frozen=True)
+class FinalTaskSettings:
+    dataset: str
+    dataset_root: Path  # pass as root= to the dataset's torchvision class
+    data_root: Path
+    device: str
+    budget_s: float
+    tiers: list[float]
+    tier_tasks: list[str]
+    flag_above: float  # a test accuracy training cannot explain: flagged, not paid
+
+
+@pytest.fixture(scope="session")
+def final_task(request: pytest.FixtureRequest) -> FinalTaskSettings:
+    """Dataset, device, time budget and accuracy tiers of the final task for this run."""
+    from torchcamp.data import dataset_root, default_data_root, is_ready
+
+    config = request.config
+    session = config.stash[SESSION]
+    final = session.course.final
+    if final is None:
+        raise pytest.UsageError("course.toml has no [final] section")
+    dataset = config.getoption("torchcamp_dataset") or final.default_dataset
+    if dataset not in final.datasets:
+        raise pytest.UsageError(f"no tiers for dataset {dataset!r} in course.toml (known: {', '.join(final.datasets)})")
+    root_option = config.getoption("torchcamp_data_root")
+    data_root = Path(root_option) if root_option else default_data_root(session.course.root)
+    if not is_ready(data_root, dataset):
+        from torchcamp.data import ways_to_get
+
+        pytest.fail(ways_to_get(dataset, data_root, f"not found under {data_root}"), pytrace=False)
+    device = session.resolved_final_device()
+    budgets = final.datasets[dataset].budget_s
+    kind = device.split(":")[0]
+    if kind not in budgets:
+        raise pytest.UsageError(f"no time budget for device {kind!r} under final.datasets.{dataset}.budget_s")
+    return FinalTaskSettings(
+        dataset,
+        dataset_root(data_root, dataset),
+        data_root,
+        device,
+        budgets[kind],
+        final.datasets[dataset].tiers,
+        final.tier_tasks,
+        final.datasets[dataset].flag_above,
+    )
+
+
+@pytest.fixture
+def record_final(request: pytest.FixtureRequest) -> Any:
+    """Keep what the final task's training produced (accuracy, losses, confusion matrix) for feedback."""
+    session = request.config.stash[SESSION]
+
+    def record(run: dict) -> None:
+        session.final_run = run
+
+    return record

@@ -1,0 +1,72 @@
+"""From a test's exception to a status and a message a student can read; and what a task
+marker must look like."""
+
+from __future__ import annotations
+
+import pytest
+
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import SEVERITY, Status
+from torchcamp.sandbox.errors import StudentCodeProblem
+
+MAX_MESSAGE_CHARS = 3000
+
+
+def marker_problem(marker: pytest.Mark | None, course: Course) -> str:
+    """What is wrong with a test's task marker, or '' (a typo such as weigth=2 must not pass silently)."""
+    if marker is None or not marker.args:
+        return "no @pytest.mark.task('NN.name') marker"
+    if len(marker.args) != 1 or not isinstance(marker.args[0], str):
+        return f"@pytest.mark.task takes one task id, got {marker.args!r}"
+    if marker.args[0] not in course.tasks:
+        return f"task {marker.args[0]!r} is not in course.toml"
+    unknown = sorted(set(marker.kwargs) - {"weight"})
+    if unknown:
+        return f"@pytest.mark.task got an unknown argument {unknown[0]!r} (it takes a task id and weight=)"
+    weight = marker.kwargs.get("weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+        return f"@pytest.mark.task(weight={weight!r}): the weight must be a number of at least 0"
+    return ""
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
+    return [error]
+
+
+def classify(error: BaseException) -> Status:
+    """Map an exception from a test to a task status; the most telling cause wins."""
+    statuses = []
+    for leaf in _leaves(error):
+        if isinstance(leaf, StudentCodeProblem):
+            statuses.append(leaf.status)
+        elif isinstance(leaf, NotImplementedError):
+            statuses.append(Status.NOT_STARTED)
+        elif "Timeout" in str(leaf).split("\n", 1)[0] and type(leaf).__name__ == "Failed":
+            statuses.append(Status.TIMEOUT)  # pytest-timeout's failure
+        else:
+            statuses.append(Status.FAILED)
+    return next((status for status in SEVERITY if status in statuses), Status.FAILED)
+
+
+def describe(error: BaseException) -> str:
+    """The failure as a student reads it: the message, then hypothesis's smallest example."""
+    parts = []
+    for leaf in _leaves(error):
+        text = str(leaf).strip() or type(leaf).__name__
+        if not isinstance(leaf, (AssertionError, StudentCodeProblem)):
+            text = f"{type(leaf).__name__}: {text}"
+        parts.append(text)
+        parts.extend(counterexample(note) for note in getattr(leaf, "__notes__", []) if "(" in note and "=" in note)
+    return "\n".join(part for part in parts if part)[:MAX_MESSAGE_CHARS]
+
+
+def counterexample(note: str) -> str:
+    """Hypothesis's 'Falsifying example: test_x(student=..., x=...)' minus the fixtures."""
+    lines = [line for line in note.strip().splitlines() if not line.strip().startswith(("student=", "reference="))]
+    return (
+        "smallest failing input: " + " ".join(line.strip() for line in lines[1:-1]).rstrip(",")
+        if len(lines) > 2
+        else ""
+    )
