@@ -7,7 +7,7 @@ the tests report those tasks as TODO, not as wrong. Run `pytest exercises/00`.
 import os  # noqa: F401 — you will need it for default_device
 import re  # noqa: F401 — handy for checking an override
 
-import torch  # noqa: F401
+import torch
 
 
 def environment_report() -> dict:

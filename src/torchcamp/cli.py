@@ -165,7 +165,7 @@ def grade(
     if output_format == "classroom":
         from torchcamp.outputs.exports import classroom_results
 
-        encoded = classroom_results(course, result)
+        encoded = classroom_results(result)
         if len(encoded) != 1:
             raise click.UsageError("--format classroom reports one lesson: add --lesson NN")
         click.echo(next(iter(encoded.values())))

@@ -45,7 +45,7 @@ class LocalStudent:
             except NotImplementedError as error:
                 self._import_problem = TaskNotStarted(str(error))
                 raise self._import_problem from error
-            except Exception as error:  # noqa: BLE001 — any import failure is the lesson file's
+            except Exception as error:  # any import failure is the lesson file's
                 self._import_problem = LessonImportError(
                     f"the lesson file failed to import: {type(error).__name__}: {error}"
                 )
@@ -58,7 +58,7 @@ class LocalStudent:
         started = time.monotonic()
         try:
             result = function(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 — reported as the student's exception, with their traceback chained
+        except Exception as error:  # reported as the student's exception, with their traceback chained
             raise as_problem(error, self._module_path) from error
         finally:
             self.last_call_seconds = time.monotonic() - started

@@ -153,7 +153,7 @@ def serve(connection: Connection) -> None:
 def main() -> None:
     # Paid once per worker, before the lesson's first call and outside its deadline: torch,
     # and torch._dynamo, which the first optimizer a lesson builds would import (~1 s).
-    import torch  # noqa: F401
+    import torch
     import torch._dynamo  # noqa: F401
 
     serve(Connection(int(sys.argv[1])))
