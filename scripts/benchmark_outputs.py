@@ -19,6 +19,7 @@ from pathlib import Path
 
 from torchcamp.course.manifest import load_course
 from torchcamp.grading.results import LessonResult, Record, Status, Student, SubmissionResult, TaskResult
+from torchcamp.outputs.exports import write_platform_results
 from torchcamp.outputs.pipeline import write_class_outputs, write_student_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,9 @@ def seconds_for(course, records: list[Record], every_time: bool) -> float:
         started = time.perf_counter()
         for done, record in enumerate(records, 1):
             write_student_outputs(course, record, Path(out))
-            if every_time:
+            if every_time:  # the old way: every record's platform results and every table, again
+                for earlier in records[:done]:
+                    write_platform_results(course, earlier, Path(out))
                 write_class_outputs(course, records[:done], Path(out))
         if not every_time:
             write_class_outputs(course, records, Path(out))
