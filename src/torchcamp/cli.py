@@ -54,12 +54,13 @@ def require_sandbox_or_consent(course, unprotected: bool) -> bool:
     """Whether to grade without a sandbox. Without one a submission can reach the grader, the
     hidden graders and other students' work: the teacher's edition refuses unless told. The
     student edition has nothing hidden to protect, so it grades its public checks anyway."""
+    from torchcamp.course import layout
     from torchcamp.sandbox import confinement
 
     if confinement.mode() == "bubblewrap":
         return False
     reason = confinement.bubblewrap_problem() or "TORCHCAMP_SANDBOX=none is set"
-    if not (course.root / "graders").is_dir():
+    if not layout.has_hidden_material(course):
         return True
     if not unprotected:
         raise click.ClickException(

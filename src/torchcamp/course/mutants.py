@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course
 from torchcamp.grading.results import TaskResult
 from torchcamp.grading.runner import GradingOptions, grade
@@ -33,7 +34,7 @@ class Mutant:
 def load_mutants(course: Course) -> list[Mutant]:
     mutants = []
     for lesson in course.lessons:
-        path = course.root / "graders" / lesson.directory / "mutants.py"
+        path = layout.mutants(course, lesson)
         if path.is_file():
             mutants += import_module_from(path, f"torchcamp_mutants_{lesson.id}").MUTANTS
     return mutants
@@ -41,7 +42,7 @@ def load_mutants(course: Course) -> list[Mutant]:
 
 def mutated_source(course: Course, mutant: Mutant) -> str:
     lesson = course.lesson(mutant.lesson)
-    source = (course.root / "solutions" / lesson.directory / lesson.filename).read_text(encoding="utf-8")
+    source = layout.solution(course, lesson).read_text(encoding="utf-8")
     if source.count(mutant.old) != 1:
         raise ValueError(f"mutant of {mutant.task} ({mutant.why}): its text must match the solution exactly once")
     return source.replace(mutant.old, mutant.new)

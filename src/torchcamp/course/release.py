@@ -13,10 +13,11 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course
 
-STUDENT_PARTS = ("exercises", "src", "course.toml", "pyproject.toml", ".gitignore")
-HIDDEN_PARTS = ("solutions", "graders", "tests")
+STUDENT_PARTS = (layout.EXERCISES, "src", "course.toml", "pyproject.toml", ".gitignore")
+HIDDEN_PARTS = (layout.SOLUTIONS, layout.GRADERS, "tests")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc", ".pytest_cache", ".hypothesis")
 SHORTEST_SECRET = 24  # shorter lines ("import torch", "return x") are everywhere and prove nothing
 
@@ -39,7 +40,7 @@ def files_under(root: Path) -> list[Path]:
 def public_code(course: Course) -> list[Path]:
     """What is published as it is: the stubs, the public tests, the engine, the manifest.
     (Lesson texts are not here: a solution line pasted into a README is exactly a leak.)"""
-    exercises = [path for path in files_under(course.root / "exercises") if path.suffix == ".py"]
+    exercises = [path for path in files_under(layout.exercises(course)) if path.suffix == ".py"]
     return [*exercises, *files_under(course.root / "src"), course.root / "course.toml"]
 
 
@@ -47,14 +48,22 @@ def secret_lines(course: Course) -> set[str]:
     """Lines that appear in hidden material and nowhere in the published code."""
     public = set().union(*(text_lines(path) for path in public_code(course)))
     hidden = set().union(
-        *(text_lines(path) for part in ("solutions", "graders") for path in files_under(course.root / part))
+        *(
+            text_lines(path)
+            for folder in (layout.solutions(course), layout.graders(course))
+            for path in files_under(folder)
+        )
     )
     return {line for line in hidden - public if len(line) >= SHORTEST_SECRET}
 
 
 def find_leaks(course: Course, out: Path) -> list[str]:
     leaks = [f"{part}/ must not be in the student edition" for part in HIDDEN_PARTS if (out / part).exists()]
-    hidden_files = {path.read_bytes() for part in ("solutions", "graders") for path in files_under(course.root / part)}
+    hidden_files = {
+        path.read_bytes()
+        for folder in (layout.solutions(course), layout.graders(course))
+        for path in files_under(folder)
+    }
     secrets = secret_lines(course)
     for path in files_under(out):
         if path.read_bytes() in hidden_files:

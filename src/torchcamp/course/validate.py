@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course
 from torchcamp.grading.results import RunResults, Status
 from torchcamp.grading.runner import GradingOptions
@@ -28,18 +29,18 @@ TODO = re.compile(r"TODO (\d\d\.[a-z_0-9]+)")
 def missing_files(course: Course) -> list[str]:
     problems = []
     for lesson in course.lessons:
-        exercise = course.root / "exercises" / lesson.directory
+        exercise = layout.exercises(course) / lesson.directory
         for needed in ("README.md", "README.zh-CN.md", lesson.filename):
             if not (exercise / needed).is_file():
                 problems.append(f"exercises/{lesson.directory}/{needed} is missing")
-        if not (course.root / "solutions" / lesson.directory / lesson.filename).is_file():
+        if not layout.solution(course, lesson).is_file():
             problems.append(f"solutions/{lesson.directory}/{lesson.filename} is missing")
     return problems
 
 
 def collected_tests(course: Course) -> dict[str, str]:
     """test id -> task, from a real pytest collection of exercises/ and graders/."""
-    paths = [str(course.root / part) for part in ("exercises", "graders") if (course.root / part).is_dir()]
+    paths = [str(folder) for folder in (layout.exercises(course), layout.graders(course)) if folder.is_dir()]
     with tempfile.TemporaryDirectory() as scratch:
         results = Path(scratch) / "collected.json"
         environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
@@ -77,7 +78,7 @@ def collected_tests(course: Course) -> dict[str, str]:
 
 def untested_tasks(course: Course, collected: dict[str, str]) -> list[str]:
     problems = []
-    for kind in ("exercises", "graders"):
+    for kind in (layout.EXERCISES, layout.GRADERS):
         folder = str(course.root / kind) + os.sep
         covered = {task for test, task in collected.items() if test.startswith(folder)}
         for task in course.tasks:
@@ -91,7 +92,7 @@ def stub_problems(course: Course) -> list[str]:
     tier_tasks = set(course.final.tier_tasks) if course.final else set()
     problems = []
     for lesson in course.lessons:
-        stub = course.root / "exercises" / lesson.directory / lesson.filename
+        stub = layout.stub(course, lesson)
         if not stub.is_file():
             continue
         named = set(TODO.findall(stub.read_text(encoding="utf-8")))
@@ -115,8 +116,7 @@ def stub_code_problems(course: Course) -> list[str]:
     its solution defines every name the stub offers."""
     problems = []
     for lesson in course.lessons:
-        stub = course.root / "exercises" / lesson.directory / lesson.filename
-        solution = course.root / "solutions" / lesson.directory / lesson.filename
+        stub, solution = layout.stub(course, lesson), layout.solution(course, lesson)
         if not (stub.is_file() and solution.is_file()):
             continue
         for node in ast.walk(ast.parse(stub.read_text(encoding="utf-8"))):
@@ -168,13 +168,13 @@ def content_problems(course: Course, final_options: GradingOptions, lesson_ids: 
 
     lessons = [lesson.id for lesson in select_lessons(course, lesson_ids)]
     problems = []
-    full = grade(course, course.root / "solutions", lessons, final_options)
+    full = grade(course, layout.solutions(course), lessons, final_options)
     problems += [
         f"solutions: {task.id} scores {task.score:g} / {task.max_score} ({task.status}): {task.message[:300]}"
         for task in full.tasks()
         if task.score != task.max_score
     ]
-    stubs = grade(course, course.root / "exercises", lessons, final_options)
+    stubs = grade(course, layout.exercises(course), lessons, final_options)
     problems += [
         f"stubs: {task.id} is {task.status} with {task.score:g} points, not TODO with 0"
         for task in stubs.tasks()

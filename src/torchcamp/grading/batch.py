@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import torchcamp
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course
 from torchcamp.grading.results import LessonResult, Record, Status, SubmissionResult, TaskResult, write_json
 from torchcamp.grading.runner import GradingOptions, GradingRunError, SubmissionError, grade, select_lessons
@@ -44,7 +45,8 @@ def course_fingerprint(course: Course) -> str:
     digest = hashlib.sha256(torchcamp.__version__.encode())
     engine = Path(torchcamp.__file__).resolve().parent
     parts = [(engine, engine.parent)] + [
-        (course.root / part, course.root) for part in ("course.toml", "exercises", "graders", "solutions")
+        (course.root / part, course.root)
+        for part in ("course.toml", layout.EXERCISES, layout.GRADERS, layout.SOLUTIONS)
     ]
     for root, relative_to in parts:
         files = (
@@ -53,7 +55,7 @@ def course_fingerprint(course: Course) -> str:
             else sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         )
         for file in files:
-            if root.is_dir() and root.name == "exercises" and not file.name.startswith("test_"):
+            if root.is_dir() and root.name == layout.EXERCISES and not file.name.startswith("test_"):
                 continue  # the stubs do not decide grades
             digest.update(str(file.relative_to(relative_to)).encode())
             digest.update(file.read_bytes())

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course, Lesson
 from torchcamp.grading.results import LessonResult, RunResults, Status, SubmissionResult, TaskResult, TestOutcome
 from torchcamp.grading.scoring import task_score, task_status
@@ -60,10 +61,10 @@ def lessons_directory(submission: Path) -> Path:
         raise SubmissionError(f"{submission}: no such file or directory")
     if not submission.is_dir():
         raise SubmissionError(f"{submission}: not a directory")
-    if (submission / "exercises").is_symlink():
+    if (submission / layout.EXERCISES).is_symlink():
         raise SubmissionError(f"{submission}: exercises is a symbolic link; submit the folder itself")
-    if (submission / "exercises").is_dir():
-        return submission / "exercises"
+    if (submission / layout.EXERCISES).is_dir():
+        return submission / layout.EXERCISES
     return submission
 
 
@@ -80,8 +81,7 @@ def select_lessons(course: Course, lesson_ids: list[str] | None) -> list[Lesson]
 
 
 def test_paths(course: Course, lesson: Lesson) -> list[str]:
-    public = sorted((course.root / "exercises" / lesson.directory).glob("test_*.py"))
-    hidden = sorted((course.root / "graders" / lesson.directory).glob("test_*.py"))
+    public, hidden = layout.public_tests(course, lesson), layout.hidden_tests(course, lesson)
     return [str(path) for path in public + hidden]
 
 

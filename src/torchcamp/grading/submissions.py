@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course
 from torchcamp.grading.results import Student
 
@@ -158,9 +159,10 @@ def content_hash(submission: Submission, course: Course) -> str:
     if submission.path is None:
         digest.update(submission.problem.encode())
         return digest.hexdigest()
-    lessons = submission.path / "exercises" if (submission.path / "exercises").is_dir() else submission.path
+    inside = submission.path / layout.EXERCISES
+    lessons = inside if inside.is_dir() else submission.path
     for lesson in course.lessons:
-        file = lessons / lesson.directory / lesson.filename
+        file = layout.lesson_file(lessons, lesson)
         digest.update(f"{lesson.directory}/{lesson.filename}".encode())
         digest.update(file.read_bytes() if file.is_file() else b"<missing>")
     return digest.hexdigest()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course
 
-BUNDLED = ("course.toml", "pyproject.toml", "README.md", "src", "exercises", "graders", "solutions")
+BUNDLED = ("course.toml", "pyproject.toml", "README.md", "src", layout.EXERCISES, layout.GRADERS, layout.SOLUTIONS)
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis"}
 
 SETUP = """#!/usr/bin/env bash

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course, Lesson, ManifestError, find_course_root, load_course
 from torchcamp.grading.results import RunResults, Status, TestOutcome, write_json
 from torchcamp.pytest_plugin.final_task import final_task, record_final
@@ -135,7 +136,9 @@ def task_marker(item: pytest.Item) -> pytest.Mark | None:
 
 def is_course_test(session: GradingSession, item: pytest.Item) -> bool:
     path = Path(str(item.path)).resolve()
-    return any(path.is_relative_to(session.course.root / part) for part in ("exercises", "graders"))
+    return any(
+        path.is_relative_to(folder) for folder in (layout.exercises(session.course), layout.graders(session.course))
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -192,7 +195,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
     if session is None or marker is None:
         return report
     if OUTCOME not in item.stash:
-        hidden = Path(str(item.path)).resolve().is_relative_to(session.course.root / "graders")
+        hidden = Path(str(item.path)).resolve().is_relative_to(layout.graders(session.course))
         item.stash[OUTCOME] = TestOutcome(item.nodeid, marker.args[0], float(marker.kwargs.get("weight", 1)), hidden)
         session.outcomes.append(item.stash[OUTCOME])
     outcome = item.stash[OUTCOME]

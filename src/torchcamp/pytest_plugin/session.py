@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from torchcamp.course import layout
 from torchcamp.course.manifest import Course, Lesson
 from torchcamp.grading.results import TestOutcome
 
@@ -31,7 +32,7 @@ class GradingSession:
 
     def lesson_file(self, lesson: Lesson) -> Path:
         if self.submission is None:
-            return self.course.root / "exercises" / lesson.directory / lesson.filename
+            return layout.stub(self.course, lesson)
         return self.submission / lesson.directory / lesson.filename
 
     def student_for(self, lesson: Lesson, shared: Path) -> Any:
@@ -70,7 +71,7 @@ class GradingSession:
             resident_mb=max(grading.sandbox_memory_mb, 8192) if on_gpu else grading.sandbox_memory_mb,
             max_processes=grading.sandbox_processes,
             cuda=on_gpu,
-            secret_roots=(self.course.root / "graders",),
+            secret_roots=(layout.graders(self.course),),
         )
 
     def resolved_final_device(self) -> str:
@@ -83,7 +84,7 @@ class GradingSession:
 
     def reference_for(self, lesson: Lesson) -> Any:
         if lesson.id not in self.references:
-            path = self.course.root / "solutions" / lesson.directory / lesson.filename
+            path = layout.solution(self.course, lesson)
             if not path.is_file():
                 raise pytest.UsageError(
                     f"{path} is missing: hidden graders need the reference solutions (teacher edition)"
