@@ -26,6 +26,12 @@ def torchcamp(*args, cwd=ROOT):
     return completed.stdout
 
 
+def grade_classroom(classroom: dict, out: Path, *extra: str) -> str:
+    """The classroom's submissions graded again into OUT (lesson 01, with the roster)."""
+    return torchcamp("class", "grade", *classroom["sources"], "--out", str(out), "--roster", str(classroom["roster"]),
+                     "--lesson", LESSON, *extra)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def classroom(tmp_path_factory):
     """Four students: a perfect folder, an untouched stub, a zip with one mistake, a broken zip."""
@@ -137,17 +143,7 @@ def test_feedback_pages_and_summary(classroom):
 
 
 def test_a_second_run_keeps_current_records_and_force_regrades(classroom):
-    again = torchcamp(
-        "class",
-        "grade",
-        *classroom["sources"],
-        "--out",
-        str(classroom["out"]),
-        "--roster",
-        str(classroom["roster"]),
-        "--lesson",
-        LESSON,
-    )
+    again = grade_classroom(classroom, classroom["out"])
     assert again.count("(unchanged, kept)") == 4
 
 
@@ -156,17 +152,7 @@ def test_an_interrupted_run_resumes_without_losing_or_duplicating(classroom, tmp
     shutil.copytree(classroom["out"], out)
     (out / "results" / "bo.json").unlink()  # as if the run had been killed while grading bo
     (out / "results" / "s003.json").with_suffix(".partial").write_text("{half a rec")  # and a torn write
-    log = torchcamp(
-        "class",
-        "grade",
-        *classroom["sources"],
-        "--out",
-        str(out),
-        "--roster",
-        str(classroom["roster"]),
-        "--lesson",
-        LESSON,
-    )
+    log = grade_classroom(classroom, out)
     assert log.count("(unchanged, kept)") == 3 and "bo: 0 / 10\n" in log
     assert sorted(path.name for path in (out / "results").glob("*.json")) == [
         "bo.json",
@@ -180,19 +166,7 @@ def test_shards_merge_into_one_class(classroom, tmp_path):
     shards = []
     for index in (1, 2):
         shard = tmp_path / f"shard{index}"
-        torchcamp(
-            "class",
-            "grade",
-            *classroom["sources"],
-            "--out",
-            str(shard),
-            "--roster",
-            str(classroom["roster"]),
-            "--lesson",
-            LESSON,
-            "--shard",
-            f"{index}/2",
-        )
+        grade_classroom(classroom, shard, "--shard", f"{index}/2")
         shards.append(shard)
     assert len(list((shards[0] / "results").glob("*.json"))) == 2
     merged = tmp_path / "merged"
@@ -373,17 +347,7 @@ def test_outputs_are_written_once_per_run_and_the_gradebook_on_request(classroom
     out = tmp_path / "out"
     shutil.copytree(classroom["out"], out)
     (out / "gradebook.db").unlink()
-    log = torchcamp(
-        "class",
-        "grade",
-        *classroom["sources"],
-        "--out",
-        str(out),
-        "--roster",
-        str(classroom["roster"]),
-        "--lesson",
-        LESSON,
-    )
+    log = grade_classroom(classroom, out)
     assert log.count("(unchanged, kept)") == 4 and "nbgrader gradebook" not in log
     assert not (out / "gradebook.db").exists()
     assert (out / "canvas.csv").read_text() == (classroom["out"] / "canvas.csv").read_text()
