@@ -236,7 +236,7 @@ def class_grade(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from torchcamp.grading.batch import CourseChanged, ShardError, grade_class, load_records, select_shard
-    from torchcamp.grading.submissions import RosterError, open_submission, plan_submissions, read_roster
+    from torchcamp.grading.submissions import RosterError, open_submission, plan_submissions, read_roster, safe_name
     from torchcamp.outputs.pipeline import write_class_outputs, write_student_outputs
 
     course = open_course(course_dir)
@@ -264,7 +264,7 @@ def class_grade(
                 progress.console.print(
                     f"{record.student.id}: {record.result.score:g} / {record.result.max_score}{state}"
                 )
-                if graded_now or not (out / "feedback").is_dir():
+                if graded_now or not (out / "feedback" / f"{safe_name(record.student.id)}.html").is_file():
                     write_student_outputs(course, record, out)
                 progress.advance(bar)
 
