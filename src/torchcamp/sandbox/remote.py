@@ -107,6 +107,7 @@ class RemoteStudent:
         self._test_problem: StudentCodeProblem | None = None
         self._hangs: dict[str, int] = {}
         self.last_call_seconds = 0.0  # wall-clock time of the last call, measured here
+        self._remaining_s = 0.0  # what the last answer left of its call's deadline: its decoding time
         self.survivors: set[int] = set()  # processes that outlived a kill (should stay empty)
 
     # -- the interface tests use ---------------------------------------------------
