@@ -167,7 +167,7 @@ def measure(repeat: int) -> str:
         "# Benchmarks",
         "",
         "Produced by `make benchmark` (`scripts/benchmark.py --write BENCHMARKS.md`, then",
-        "`scripts/benchmark_class.py --append BENCHMARKS.md`).",
+        "`scripts/benchmark_class.py` and `scripts/benchmark_outputs.py` with `--append BENCHMARKS.md`).",
         "Wall times are medians over repeated runs after a warm-up run; ratios are against the",
         "floor measured in the same run, so they compare across machines better than seconds do.",
         "",
