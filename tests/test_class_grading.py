@@ -186,6 +186,15 @@ def test_one_lesson_in_classroom_format(tmp_path):
     assert payload["status"] == "pass" and sum(test["score"] for test in payload["tests"]) == payload["max_score"]
 
 
+def test_a_classroom_step_reports_even_when_grading_fails(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    encoded = torchcamp("grade", str(empty), "--lesson", "01", "--format", "classroom").strip()
+    payload = json.loads(base64.b64decode(encoded))
+    assert payload["status"] == "error" and payload["max_score"] == 10
+    assert all(test["score"] == 0 and "no lesson files found" in test["message"] for test in payload["tests"])
+
+
 def test_nbgrader_export_reads_the_gradebook(classroom, tmp_path):
     nbgrader = shutil.which("nbgrader", path=str(Path(sys.executable).parent))
     assert nbgrader, "the teacher extra (nbgrader) is part of the full edition's set-up"

@@ -51,9 +51,10 @@ def test_the_workflow_grades_each_lesson_and_reports(edition, course):
     workflow = (edition / ".github/workflows/classroom.yml").read_text()
     for lesson in course.lessons:
         assert f"torchcamp grade . --lesson {lesson.id} --format classroom" in workflow
-        assert f'LESSON-{lesson.id}_RESULTS: "${{{{ steps.lesson-{lesson.id}.outputs.result }}}}"' in workflow
+        assert f'LESSON{lesson.id}_RESULTS: "${{{{ steps.lesson{lesson.id}.outputs.result }}}}"' in workflow
     assert "classroom-resources/autograding-grading-reporter@v1" in workflow
-    assert "runners: " + ",".join(f"lesson-{lesson.id}" for lesson in course.lessons) in workflow
+    assert "    - name: Autograding Reporter\n      if: always()\n" in workflow
+    assert "runners: " + ",".join(f"lesson{lesson.id}" for lesson in course.lessons) in workflow
 
 
 def test_refuses_to_overwrite(edition, course):

@@ -157,11 +157,19 @@ def grade(
     try:
         with console.status(f"grading {submission} ..."):
             result = grade_submission(course, submission, list(lessons) or None, options)
-    except SubmissionError as error:
-        raise click.ClickException(str(error)) from None
-    except GradingRunError as error:
-        console.print(f"[bold red]error:[/bold red] {error}")
-        sys.exit(3)
+    except (SubmissionError, GradingRunError) as error:
+        if output_format != "classroom":
+            if isinstance(error, SubmissionError):
+                raise click.ClickException(str(error)) from None
+            console.print(f"[bold red]error:[/bold red] {error}")
+            sys.exit(3)
+        # A Classroom step always reports: every task at 0 with the reason, status error.
+        from torchcamp.grading.batch import zero_result
+        from torchcamp.grading.results import Student
+        from torchcamp.grading.submissions import Submission
+
+        why = str(error).splitlines()[0] if str(error) else type(error).__name__
+        result = zero_result(course, Submission(Student("student"), str(submission)), list(lessons) or None, why)
     result.submission = str(submission)
     if output_format == "classroom":
         from torchcamp.outputs.exports import classroom_results

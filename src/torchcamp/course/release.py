@@ -83,13 +83,18 @@ def classroom_workflow(course: Course) -> str:
     """One grading step per lesson (its points as the runner's max score), then the reporter."""
     steps, runners, environment = [], [], []
     for lesson in course.lessons:
-        runner = f"lesson-{lesson.id}"
+        # Letters and digits only: the reporter rejects the whole list over one id it cannot read.
+        runner = f"lesson{lesson.id}"
         runners.append(runner)
         environment.append(f'        {runner.upper()}_RESULTS: "${{{{ steps.{runner}.outputs.result }}}}"')
+        # `--format classroom` prints a payload and exits 0 even when grading breaks (status
+        # error, the reason in each task); should the command itself fail, bash -e fails the step.
         steps.append(
             f"    - name: Lesson {lesson.id} ({lesson.max_score} points)\n"
             f"      id: {runner}\n"
-            f'      run: echo "result=$(torchcamp grade . --lesson {lesson.id} --format classroom)" >> "$GITHUB_OUTPUT"\n'
+            f"      run: |\n"
+            f"        result=$(torchcamp grade . --lesson {lesson.id} --format classroom)\n"
+            f'        echo "result=$result" >> "$GITHUB_OUTPUT"\n'
         )
     return (
         "name: Autograding\n"
@@ -100,7 +105,8 @@ def classroom_workflow(course: Course) -> str:
         "    - uses: actions/setup-python@v5\n      with:\n        python-version: '3.11'\n"
         "    - name: Install\n      run: pip install -e . && torchcamp data digits-sample\n"
         + "".join(steps)
-        + "    - name: Autograding Reporter\n      uses: classroom-resources/autograding-grading-reporter@v1\n      env:\n"
+        + "    - name: Autograding Reporter\n      if: always()\n"
+        + "      uses: classroom-resources/autograding-grading-reporter@v1\n      env:\n"
         + "\n".join(environment)
         + f"\n      with:\n        runners: {','.join(runners)}\n"
     )

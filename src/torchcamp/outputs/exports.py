@@ -154,7 +154,7 @@ def classroom_results(result: SubmissionResult) -> dict[str, str]:
         tests = [{
             "name": f"{task.id} {task.title}",
             "status": CLASSROOM_STATUS.get(task.status, "fail"),
-            "score": task.score,
+            "score": round(task.score, 2),  # the reporter sums these: no 2.0100000000000002
             "message": task.message,
             # A command that exists in the student's own repository (it has no graders/).
             "test_code": f"torchcamp grade . --lesson {lesson.id}",
