@@ -30,8 +30,19 @@ def test_every_lesson_has_enough_mutants(course):
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: f"{m.task}:{m.why.replace(' ', '-')}")
-def test_graders_reject_the_mutant(rejected, mutant: Mutant):
+def test_graders_reject_the_mutant(course, rejected, mutant: Mutant):
     task = rejected[mutant]
     assert task.score < task.max_score, f"the graders accepted a solution that {mutant.why}"
+    if not course.tasks[mutant.task].partial_credit:
+        # docs/scoring.md: all or nothing, so passing the public examples earns no share.
+        assert task.score == 0, f"a solution that {mutant.why} earned {task.score}/{task.max_score}"
     assert task.status in {"failed", "error", "timeout"}, task.status
     assert task.message, "a rejected task must say why"
+
+
+def test_partial_credit_pays_the_property_that_holds(rejected):
+    # 00.choose_device allows partial credit: right choices (core) but any override accepted.
+    accepts_any = next(mutant for mutant in MUTANTS if mutant.why == "accepts any override")
+    assert rejected[accepts_any].score == 1.5
+    wrong_order = next(mutant for mutant in MUTANTS if mutant.why == "prefers MPS over CUDA")
+    assert rejected[wrong_order].score == 0

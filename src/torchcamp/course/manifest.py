@@ -36,6 +36,8 @@ class Task(_Strict):
     points: Annotated[int, Field(gt=0)]
     # Shown one at a time as a task keeps failing: two or three, from a nudge to nearly the answer.
     hints: Annotated[list[str], Field(min_length=2, max_length=3)]
+    # Points for distinct properties held (hidden tests; core ones first): see grading.scoring.
+    partial_credit: bool = False
 
     @field_validator("hints")
     @classmethod

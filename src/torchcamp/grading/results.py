@@ -45,6 +45,7 @@ class TestOutcome:
     hidden: bool
     status: Status = Status.PASSED
     message: str = ""
+    core: bool = False  # partial credit needs this test to pass (grading.scoring)
 
 
 @dataclass

@@ -257,7 +257,7 @@ def lesson_result(lesson: Lesson, outcomes: list[TestOutcome], file_problem: str
             status, score, message = Status.ERROR, 0.0, "no test ran for this task (a broken grader?)"
         else:
             status = task_status(outcome.status for outcome in mine)
-            score = task_score(task.points, ((outcome.weight, outcome.status) for outcome in mine))
+            score = task_score(task.points, mine, task.partial_credit)
             first_problem = next((outcome for outcome in mine if outcome.status != Status.PASSED), None)
             message = ""
             if first_problem is not None:

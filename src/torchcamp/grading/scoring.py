@@ -1,10 +1,20 @@
-"""From test outcomes to task statuses and points (shared by the plugin and the grader)."""
+"""From test outcomes to task statuses and points (shared by the plugin and the grader).
+
+The scoring rule (docs/scoring.md): a task's points are earned, never shared out.
+- By default a task is all or nothing: every one of its tests, public and hidden, must pass.
+  A function that returns None, raises, or is still a TODO fails its tests and scores 0;
+  an unreached tier scores 0.
+- A task with `partial_credit = true` in course.toml scores the weighted share of its
+  *hidden* tests that pass (each a distinct property: right values, right dtype, ...), and
+  only once every test marked `core=True` passes. Public tests never add points: a wrong
+  answer can be written to pass the visible examples.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from torchcamp.grading.results import SEVERITY, Status
+from torchcamp.grading.results import SEVERITY, Status, TestOutcome
 
 
 def task_status(statuses: Iterable[Status]) -> Status:
@@ -25,11 +35,20 @@ def task_status(statuses: Iterable[Status]) -> Status:
     return Status.FAILED  # some passed, some TODO: started but unfinished
 
 
-def task_score(points: int, weighted_outcomes: Iterable[tuple[float, Status]]) -> float:
-    """Points times the weighted share of passing tests, rounded to 1/100 of a point."""
-    weighted_outcomes = list(weighted_outcomes)
-    total = sum(weight for weight, _ in weighted_outcomes)
+def task_score(points: int, outcomes: Iterable[TestOutcome], partial_credit: bool = False) -> float:
+    """POINTS earned by a task whose tests ended as OUTCOMES, rounded to 1/100 of a point."""
+    outcomes = list(outcomes)
+    if not outcomes:
+        return 0.0
+    if all(outcome.status == Status.PASSED for outcome in outcomes):
+        return float(points)
+    if not partial_credit:
+        return 0.0
+    if any(outcome.core and outcome.status != Status.PASSED for outcome in outcomes):
+        return 0.0  # the property the task is about does not hold: nothing else counts
+    hidden = [outcome for outcome in outcomes if outcome.hidden]
+    total = sum(outcome.weight for outcome in hidden)
     if total <= 0:
         return 0.0
-    passed = sum(weight for weight, status in weighted_outcomes if status == Status.PASSED)
+    passed = sum(outcome.weight for outcome in hidden if outcome.status == Status.PASSED)
     return round(points * passed / total, 2)

@@ -98,7 +98,7 @@ def register_hypothesis_profiles(course: Course) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "task(id, weight=1): the course task this test grades (see course.toml)")
+    config.addinivalue_line("markers", "task(id, weight=1, core=False): the course task this test grades (see course.toml)")
     explicit = config.getoption("torchcamp_course")
     root = Path(explicit) if explicit else find_course_root(config.rootpath)
     if root is None:
@@ -196,7 +196,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
         return report
     if OUTCOME not in item.stash:
         hidden = Path(str(item.path)).resolve().is_relative_to(layout.graders(session.course))
-        item.stash[OUTCOME] = TestOutcome(item.nodeid, marker.args[0], float(marker.kwargs.get("weight", 1)), hidden)
+        item.stash[OUTCOME] = TestOutcome(
+            item.nodeid,
+            marker.args[0],
+            float(marker.kwargs.get("weight", 1)),
+            hidden,
+            core=bool(marker.kwargs.get("core", False)),
+        )
         session.outcomes.append(item.stash[OUTCOME])
     outcome = item.stash[OUTCOME]
     if report.failed and outcome.status == Status.PASSED:

@@ -20,12 +20,14 @@ def marker_problem(marker: pytest.Mark | None, course: Course) -> str:
         return f"@pytest.mark.task takes one task id, got {marker.args!r}"
     if marker.args[0] not in course.tasks:
         return f"task {marker.args[0]!r} is not in course.toml"
-    unknown = sorted(set(marker.kwargs) - {"weight"})
+    unknown = sorted(set(marker.kwargs) - {"weight", "core"})
     if unknown:
-        return f"@pytest.mark.task got an unknown argument {unknown[0]!r} (it takes a task id and weight=)"
+        return f"@pytest.mark.task got an unknown argument {unknown[0]!r} (it takes a task id, weight= and core=)"
     weight = marker.kwargs.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
         return f"@pytest.mark.task(weight={weight!r}): the weight must be a number of at least 0"
+    if not isinstance(marker.kwargs.get("core", False), bool):
+        return f"@pytest.mark.task(core={marker.kwargs['core']!r}): core is True or False"
     return ""
 
 
