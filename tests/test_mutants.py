@@ -9,8 +9,9 @@ from collections import Counter
 import pytest
 
 from torchcamp.course.manifest import load_course
-from torchcamp.course.mutants import Mutant, grade_mutants, load_mutants
+from torchcamp.course.mutants import Mutant, grade_mutants, load_mutants, public_verdicts
 from torchcamp.course.validate import MIN_MUTANTS
+from torchcamp.grading.results import Status
 from torchcamp.grading.runner import GradingOptions
 
 from helpers import ROOT, require_dataset
@@ -46,3 +47,30 @@ def test_partial_credit_pays_the_property_that_holds(rejected):
     assert rejected[accepts_any].score == 1.5
     wrong_order = next(mutant for mutant in MUTANTS if mutant.why == "prefers MPS over CUDA")
     assert rejected[wrong_order].score == 0
+
+
+@pytest.fixture(scope="module")
+def seen_locally(course):
+    """What `pytest exercises/NN` says of each mutant's task (student mode, in rounds)."""
+    return public_verdicts(course, MUTANTS, data_root=require_dataset("digits-sample"))
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: f"{m.task}:{m.why.replace(' ', '-')}")
+def test_public_tests_catch_the_mutant(seen_locally, mutant: Mutant):
+    """A student who makes this mistake sees the task fail locally, before any grade."""
+    if mutant.public_exception:
+        pytest.skip(f"not caught locally by design: {mutant.public_exception}")
+    assert seen_locally[mutant] != Status.PASSED, (
+        f"`pytest exercises/{mutant.lesson}` shows {mutant.task} done for a solution that {mutant.why}"
+    )
+
+
+def test_report_public_coverage_per_lesson(seen_locally, capsys):
+    caught = Counter(mutant.lesson for mutant, status in seen_locally.items() if status != Status.PASSED)
+    total = Counter(mutant.lesson for mutant in MUTANTS)
+    with capsys.disabled():
+        print(
+            "\nmutants caught by the public tests, per lesson:", {k: f"{caught[k]}/{total[k]}" for k in sorted(total)}
+        )
+    exceptions = sum(bool(mutant.public_exception) for mutant in MUTANTS)
+    assert sum(caught.values()) + exceptions >= len(MUTANTS)

@@ -1,9 +1,12 @@
 """Public tests for lesson 00. Run: pytest exercises/00"""
 
+import os
+
 import pytest
 import torch
 
 from torchcamp.testing.compare import assert_same, student_raises
+from torchcamp.testing.effects import leaves_global_stream_alone
 
 
 @pytest.mark.task("00.versions")
@@ -59,3 +62,52 @@ def test_random_matrix_shape_and_range(student):
 @pytest.mark.task("00.smoke_test")
 def test_same_seed_same_matrix(student):
     assert_same(student.random_matrix_on("cpu", 7), student.random_matrix_on("cpu", 7))
+
+
+def report_with_torch_saying(module, cuda, gpus, mps):
+    """Your report while torch claims this hardware (patched here, inside your process)."""
+    saved = torch.cuda.is_available, torch.cuda.device_count, torch.backends.mps.is_available
+    torch.cuda.is_available, torch.cuda.device_count = (lambda: cuda), (lambda: gpus)
+    torch.backends.mps.is_available = lambda: mps
+    try:
+        return module.environment_report()
+    finally:
+        torch.cuda.is_available, torch.cuda.device_count, torch.backends.mps.is_available = saved
+
+
+@pytest.mark.task("00.versions")
+def test_report_asks_torch_each_time(student):
+    report = student.run(report_with_torch_saying, True, 2, True)
+    assert (report["cuda"], report["gpus"], report["mps"]) == (True, 2, True), (
+        f"on a machine with 2 GPUs and MPS your report says {report}: ask torch when the function runs, "
+        "do not type this machine's answer in"
+    )
+
+
+def device_with_environment(module, value):
+    saved = os.environ.get("TORCHCAMP_DEVICE")
+    os.environ["TORCHCAMP_DEVICE"] = value
+    try:
+        return str(module.default_device())
+    finally:
+        if saved is None:
+            del os.environ["TORCHCAMP_DEVICE"]
+        else:
+            os.environ["TORCHCAMP_DEVICE"] = saved
+
+
+@pytest.mark.task("00.default_device")
+def test_environment_override_wins(student):
+    chosen = student.run(device_with_environment, "cuda:1")
+    assert chosen == "cuda:1", f"with TORCHCAMP_DEVICE=cuda:1 your default_device() chose {chosen!r}"
+
+
+def global_generator_untouched(module, seed):
+    return leaves_global_stream_alone(lambda: module.random_matrix_on("cpu", seed))
+
+
+@pytest.mark.task("00.smoke_test")
+def test_global_generator_is_left_alone(student):
+    assert student.run(global_generator_untouched, 7), (
+        "random_matrix_on changed torch's global random stream: draw from your own torch.Generator"
+    )

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from torchcamp.testing.compare import assert_same
+from torchcamp.testing.effects import leaves_global_stream_alone
 
 
 @pytest.mark.task("01.from_list")
@@ -56,3 +57,41 @@ def test_different_seeds_differ(student):
 def test_describe_a_matrix(student):
     info = student.describe(torch.zeros(2, 3))
     assert_same(info, {"shape": (2, 3), "dtype": torch.float32, "ndim": 2, "numel": 6})
+
+
+def edit_after_conversion(module):
+    array = np.array([[1.0, 2.0], [3.0, 4.0]])
+    tensor = module.from_numpy_shared(array)
+    array[0, 0] = 99.0  # the tensor must see this: it shares the array's memory
+    return float(tensor[0, 0])
+
+
+@pytest.mark.task("01.from_numpy")
+def test_tensor_shares_the_arrays_memory(student):
+    seen = student.run(edit_after_conversion)
+    assert seen == 99.0, (
+        f"after array[0, 0] = 99 your tensor still holds {seen}: it copied the array instead of sharing it"
+    )
+
+
+@pytest.mark.task("01.arange")
+def test_evens_below_an_odd_bound_and_zero(student):
+    assert_same(student.evens_below(7), torch.tensor([0, 2, 4, 6]))
+    assert_same(student.evens_below(0), torch.tensor([], dtype=torch.int64))
+
+
+def seeded_normal_leaves_global_stream(module):
+    return leaves_global_stream_alone(lambda: module.seeded_normal((2, 3), 5))
+
+
+@pytest.mark.task("01.seeded")
+def test_global_generator_is_left_alone(student):
+    assert student.run(seeded_normal_leaves_global_stream), (
+        "seeded_normal changed torch's global random stream: use your own torch.Generator"
+    )
+
+
+@pytest.mark.task("01.describe")
+def test_describe_three_dimensions(student):
+    info = student.describe(torch.zeros(2, 3, 4, dtype=torch.int64))
+    assert_same(info, {"shape": (2, 3, 4), "dtype": torch.int64, "ndim": 3, "numel": 24})

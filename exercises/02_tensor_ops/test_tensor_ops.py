@@ -76,3 +76,55 @@ def test_pad_with_zeros(student):
 def test_pick_rows(student):
     m = torch.tensor([[10, 20, 30], [40, 50, 60], [70, 80, 90]])
     assert_same(student.pick_rows(m, [2, 0]), torch.tensor([[70, 80, 90], [10, 20, 30]]))
+
+
+@pytest.mark.task("02.reshape")
+def test_rows_of_a_transposed_tensor(student):
+    # A transposed tensor is not contiguous in memory: .view() refuses it, .reshape() copes.
+    transposed = torch.arange(12).reshape(3, 4).t()
+    assert_same(
+        student.to_rows(transposed, 2), transposed.reshape(2, 6), "rows of a transposed (non-contiguous) tensor"
+    )
+
+
+@pytest.mark.task("02.transpose")
+def test_transpose_the_last_two_of_three_dimensions(student):
+    batch = torch.arange(12).reshape(2, 2, 3)
+    assert_same(student.swap_last_two(batch), batch.transpose(1, 2), "a batch of two 2×3 matrices, transposed")
+
+
+@pytest.mark.task("02.dtype")
+def test_negative_floats_truncate_towards_zero(student):
+    assert_same(student.truncate_to_int(torch.tensor([-1.5, -0.2])), torch.tensor([-1, 0], dtype=torch.int32))
+
+
+@pytest.mark.task("02.broadcast")
+def test_outer_sum_shape(student):
+    assert student.outer_sum(torch.arange(3), torch.arange(4)).shape == (3, 4)
+
+
+@pytest.mark.task("02.mean_sum")
+def test_mean_of_floats(student):
+    mean, total = student.mean_and_sum(torch.tensor([1.0, 2.0, 6.0]))
+    assert_same((mean, total), (torch.tensor(3.0), torch.tensor(9.0)), "mean and sum of [1, 2, 6]")
+
+
+@pytest.mark.task("02.products")
+def test_matrix_product_of_different_shapes(student):
+    a, b = torch.ones(2, 3), torch.ones(3, 4)
+    assert_same(student.matrix_product(a, b), torch.full((2, 4), 3.0), "(2×3 ones) @ (3×4 ones)")
+
+
+def copy_and_view_after_edit(module):
+    t = torch.zeros(2, 2)
+    copy, flat = module.independent_copy(t), module.flat_view(t)
+    copy[0, 0] = 5.0  # must not reach t
+    flat[-1] = 7.0  # must reach t: a view shares memory
+    return float(t[0, 0]), float(t[1, 1])
+
+
+@pytest.mark.task("02.clone_view")
+def test_copy_is_independent_and_view_is_shared(student):
+    through_copy, through_view = student.run(copy_and_view_after_edit)
+    assert through_copy == 0.0, "writing into your copy changed the original: return t.clone(), not t"
+    assert through_view == 7.0, "writing into your flat view did not change the original: a view shares memory"

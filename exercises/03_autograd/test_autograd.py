@@ -1,5 +1,7 @@
 """Public tests for lesson 03. Run: pytest exercises/03"""
 
+from unittest import mock
+
 import pytest
 import torch
 
@@ -43,3 +45,57 @@ def test_positive_branch(student):
     loss, grad = student.branch_loss_and_grad(torch.tensor([1.0, 2.0, 3.0, 4.0]))
     assert_same(loss, torch.tensor(5.0))
     assert_same(grad, torch.full((4,), 0.5))
+
+
+def dtype_and_leaf(module, values):
+    t = module.trackable(values)  # looked at where it was made: a copy sent back is always a leaf
+    return t.dtype, t.is_leaf
+
+
+@pytest.mark.task("03.requires_grad")
+def test_whole_numbers_become_a_float_leaf(student):
+    dtype, leaf = student.run(dtype_and_leaf, [1, 2, 3])
+    assert dtype == torch.float32, f"gradients need floating point numbers; your tensor is {dtype}"
+    assert leaf, "return the tensor you created (a leaf): any operation on it makes a new, non-leaf tensor"
+
+
+def backward_calls_and_callers_tensor(module, name, *extra):
+    x = torch.tensor([1.0, -2.0, 3.0])
+    with mock.patch.object(torch.Tensor, "backward", autospec=True, side_effect=torch.Tensor.backward) as backward:
+        getattr(module, name)(x, *extra)
+    return backward.call_count, x.requires_grad, x.grad is not None
+
+
+@pytest.mark.task("03.grad_of_squares")
+def test_autograd_computes_it_and_the_input_is_left_alone(student):
+    calls, tracked, has_grad = student.run(backward_calls_and_callers_tensor, "grad_of_squares")
+    assert calls >= 1, "you never called .backward(): let autograd find the gradient instead of writing 2 * x"
+    assert not tracked and not has_grad, (
+        "your function turned on requires_grad (or left a .grad) on the caller's tensor: "
+        "work on x.detach().clone().requires_grad_(True)"
+    )
+
+
+@pytest.mark.task("03.accumulate")
+def test_three_backwards_triple_the_gradient(student):
+    assert_same(student.accumulated_grad(torch.tensor([1.0, 2.0]), 3), torch.tensor([6.0, 12.0]), "3 backward passes")
+
+
+def detached_shares_memory(module):
+    y = torch.tensor([1.0, 2.0], requires_grad=True) * 3
+    detached = module.stop_tracking(y)
+    return detached.untyped_storage().data_ptr() == y.untyped_storage().data_ptr()
+
+
+@pytest.mark.task("03.no_grad")
+def test_detached_tensor_shares_memory(student):
+    assert student.run(detached_shares_memory), (
+        "your result is a copy: .detach() gives the same numbers without a graph and without copying"
+    )
+
+
+@pytest.mark.task("03.dynamic_graph")
+def test_negative_branch(student):
+    loss, grad = student.branch_loss_and_grad(torch.tensor([-1.0, -2.0, -3.0, -4.0]))
+    assert_same(loss, torch.tensor(-1.5), "the loss when the sum is negative (y = x + 1)")
+    assert_same(grad, torch.full((4,), 0.25), "the gradient when the sum is negative")

@@ -55,3 +55,53 @@ def test_steps_return_a_falling_float_loss(student):
 def test_recovers_y_equals_two_x(student):
     weight, bias = student.fit_line(X, Y)
     assert abs(weight - 2) < 0.05 and abs(bias) < 0.1, f"got y = {weight:.3f} x + {bias:.3f}"
+
+
+def tool_kinds(module):
+    model = torch.nn.Linear(1, 1)
+    loss_fn, optimizer = module.make_training_tools(model, 0.125)
+    return type(loss_fn).__name__, type(optimizer).__name__, optimizer.param_groups[0]["lr"]
+
+
+@pytest.mark.task("04.tools")
+def test_mean_squared_error_and_plain_sgd(student):
+    loss_name, optimizer_name, lr = student.run(tool_kinds)
+    assert loss_name == "MSELoss", f"linear regression minimises the mean squared error; you chose {loss_name}"
+    assert optimizer_name == "SGD", (
+        f"this lesson's optimizer is plain gradient descent (SGD); you chose {optimizer_name}"
+    )
+    assert lr == 0.125, f"use the learning rate you were given (0.125); yours is {lr}"
+
+
+def step_after_a_stale_gradient(module, x, y):
+    """One train_step on a model whose .grad still holds an earlier step's gradient, and the
+    weights a correct step reaches from the same start."""
+    torch.manual_seed(0)
+    model = torch.nn.Linear(1, 1)
+    expected = torch.nn.Linear(1, 1)
+    expected.load_state_dict(model.state_dict())
+    for parameter in model.parameters():
+        parameter.grad = torch.full_like(parameter, 100.0)  # left over from an earlier step
+    module.train_step(model, x, y, torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01))
+    loss = torch.nn.functional.mse_loss(expected(x), y)
+    loss.backward()
+    with torch.no_grad():
+        for parameter in expected.parameters():
+            parameter -= 0.01 * parameter.grad
+    return [p.detach() for p in model.parameters()], [p.detach() for p in expected.parameters()]
+
+
+@pytest.mark.task("04.train_step")
+def test_a_step_starts_from_fresh_gradients(student):
+    yours, expected = student.run(step_after_a_stale_gradient, X, Y)
+    assert all(torch.allclose(a, b) for a, b in zip(yours, expected)), (
+        "your step used gradients left over from an earlier step: .grad adds up, so call "
+        "optimizer.zero_grad() before loss.backward()"
+    )
+
+
+@pytest.mark.task("04.fit")
+def test_the_number_of_epochs_matters(student):
+    one = student.fit_line(X, Y, epochs=1)
+    many = student.fit_line(X, Y, epochs=300)
+    assert one != many, "fit_line gave the same line after 1 epoch and after 300: train for `epochs` steps"

@@ -29,5 +29,7 @@ def make_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int) -> 
 
 
 def mean_and_std(images: torch.Tensor) -> tuple[float, float]:
-    """Mean and standard deviation of uint8 pixels (0..255) after scaling them to [0, 1], as floats."""
+    """Mean and standard deviation of uint8 pixels (0..255) after scaling them to [0, 1], as floats.
+
+    The standard deviation is the sample one, torch's default (divides by n - 1; see README)."""
     raise NotImplementedError("TODO 05.stats: scale like ToTensor does, then mean and std")

@@ -35,3 +35,52 @@ def test_relu(student):
 @pytest.mark.task("06.softmax")
 def test_softmax_of_equal_scores(student):
     assert_same(student.softmax(torch.zeros(1, 4)), torch.full((1, 4), 0.25))
+
+
+def logits_and_by_hand(module):
+    """The network's output for a batch, and the same computed by hand from its own weights."""
+    torch.manual_seed(0)
+    net = module.Net()
+    x = torch.rand(3, 1, 28, 28)
+    weights = net.state_dict()
+    hidden = torch.relu(x.flatten(1) @ weights["linear1.weight"].T + weights["linear1.bias"])
+    expected = hidden @ weights["linear2.weight"].T + weights["linear2.bias"]
+    return net(x).detach(), expected, net(x[:1]).detach()
+
+
+@pytest.mark.task("06.net")
+def test_logits_are_linear_relu_linear(student):
+    output, expected, first_alone = student.run(logits_and_by_hand)
+    assert torch.allclose(output, expected, atol=1e-5), (
+        "forward should return linear2(relu(linear1(flatten(x)))) — raw scores (logits): "
+        "no softmax (CrossEntropyLoss applies it) and the ReLU between the layers"
+    )
+    assert torch.allclose(first_alone, output[:1], atol=1e-5), (
+        "an image's scores must not depend on the rest of its batch"
+    )
+
+
+@pytest.mark.task("06.to_device")
+def test_build_on_another_device(student):
+    # The meta device exists on every machine: a model moved there has parameters without data.
+    assert student.run(parameter_devices, "meta") == ["meta"], "move the new model with .to(device)"
+
+
+def input_after_relu(module):
+    x = torch.tensor([-2.0, 0.0, 3.0])
+    module.relu(x)
+    return x
+
+
+@pytest.mark.task("06.relu")
+def test_relu_leaves_its_input_alone(student):
+    assert_same(student.run(input_after_relu), torch.tensor([-2.0, 0.0, 3.0]), "the caller's tensor after relu(x)")
+
+
+@pytest.mark.task("06.softmax")
+def test_softmax_of_large_scores(student):
+    assert_same(
+        student.softmax(torch.tensor([[1000.0, 0.0]])),
+        torch.tensor([[1.0, 0.0]]),
+        "softmax of [1000, 0] (subtract the largest score before exp, or exp overflows)",
+    )

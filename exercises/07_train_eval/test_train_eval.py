@@ -49,3 +49,84 @@ def accuracy_of(module, table, labels):
 def test_two_of_four_right(student):
     table = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
     assert student.run(accuracy_of, table, torch.tensor([0, 1, 1, 0])) == 0.5
+
+
+class Recorder(nn.Module):
+    """A small model that notes, at every forward, its mode and whether a graph is recorded."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Sequential(nn.Flatten(), nn.Linear(16, 2))
+        self.seen = []
+
+    def forward(self, x):
+        self.seen.append((self.training, torch.is_grad_enabled()))
+        return self.layer(x)
+
+
+def one_epoch_observed(module):
+    """An epoch from eval mode with stale gradients: the modes seen, the weights reached,
+    the weights a correct epoch reaches from the same start, and how batches were moved."""
+    torch.manual_seed(0)
+    model, expected = Recorder(), Recorder()
+    expected.load_state_dict(model.state_dict())
+    model.eval()
+    for parameter in model.parameters():
+        parameter.grad = torch.ones_like(parameter)  # left over from something earlier
+    loader = torch.utils.data.DataLoader(tiny_problem(), batch_size=8)
+    moves, original_to = [], torch.Tensor.to
+
+    def counting_to(tensor, *args, **kwargs):
+        moves.append(str(args[0]) if args else str(kwargs.get("device")))
+        return original_to(tensor, *args, **kwargs)
+
+    torch.Tensor.to = counting_to
+    try:
+        module.train_one_epoch(model, loader, torch.optim.SGD(model.parameters(), lr=0.5), nn.CrossEntropyLoss(), "cpu")
+    finally:
+        torch.Tensor.to = original_to
+    optimizer = torch.optim.SGD(expected.parameters(), lr=0.5)
+    for images, labels in loader:
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(expected(images), labels).backward()
+        optimizer.step()
+    same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(model.parameters(), expected.parameters()))
+    return model.seen, same, moves.count("cpu")
+
+
+@pytest.mark.task("07.train_epoch")
+def test_epoch_trains_in_training_mode_from_fresh_gradients_on_the_device(student):
+    modes, same_weights, moves = student.run(one_epoch_observed)
+    assert modes and all(training for training, _ in modes), (
+        "the model was not in training mode: call model.train() at the start of the epoch "
+        "(dropout and batch norm behave differently in eval mode)"
+    )
+    assert same_weights, (
+        "the weights after your epoch differ from a correct epoch's: call optimizer.zero_grad() before "
+        "each loss.backward(), or gradients of earlier batches add up"
+    )
+    assert moves >= 4, (
+        f"move each batch to the device (images.to(device), labels.to(device)); "
+        f"your epoch moved {moves} tensors for 4 batches"
+    )
+
+
+def evaluation_observed(module):
+    torch.manual_seed(0)
+    model = Recorder()
+    model.train()
+    loader = torch.utils.data.DataLoader(tiny_problem(), batch_size=8)
+    module.evaluate(model, loader, "cpu")
+    return model.seen, model.training
+
+
+@pytest.mark.task("07.evaluate")
+def test_evaluation_in_eval_mode_without_a_graph_and_mode_restored(student):
+    modes, training_after = student.run(evaluation_observed)
+    assert modes and not any(training for training, _ in modes), "evaluate in eval mode: call model.eval() first"
+    assert not any(graph for _, graph in modes), (
+        "evaluation recorded a graph: wrap it in `with torch.no_grad():` (faster, and it never touches gradients)"
+    )
+    assert training_after, (
+        "the model was in training mode before evaluate(); put it back with model.train(was_training)"
+    )

@@ -20,5 +20,6 @@ MUTANTS = [
         "    with torch.no_grad():  # no graph: faster, and evaluation can never change a gradient\n",
         "    if True:\n",
     ),
+    Mutant("07.evaluate", "never switches to eval mode", "    model.eval()\n", ""),
     Mutant("07.evaluate", "counts only the last batch", "correct += ", "correct = "),
 ]

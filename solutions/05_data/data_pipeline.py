@@ -22,4 +22,4 @@ def make_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int) -> 
 
 def mean_and_std(images: torch.Tensor) -> tuple[float, float]:
     scaled = images.float() / 255  # what ToTensor does to 0..255 pixels
-    return scaled.mean().item(), scaled.std().item()
+    return scaled.mean().item(), scaled.std().item()  # the sample std (n - 1), torch's default

@@ -7,6 +7,10 @@ round k is one submission carrying the k-th mutant of every lesson, graded once.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -14,8 +18,9 @@ from pathlib import Path
 
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course
-from torchcamp.grading.results import TaskResult
+from torchcamp.grading.results import RunResults, Status, TaskResult
 from torchcamp.grading.runner import GradingOptions, grade
+from torchcamp.grading.scoring import task_status
 from torchcamp.sandbox.modules import import_module_from
 
 
@@ -25,6 +30,9 @@ class Mutant:
     why: str  # what it gets wrong, in a student's words
     old: str  # the reference's text it replaces (exactly once)
     new: str
+    # Why the public tests cannot catch it (e.g. it hard-codes the visible examples' answers);
+    # empty: `pytest exercises/NN` must show this task failing (tests/test_mutants.py).
+    public_exception: str = ""
 
     @property
     def lesson(self) -> str:
@@ -56,6 +64,59 @@ def rounds(mutants: list[Mutant]) -> list[list[Mutant]]:
     return [[members[k] for members in per_lesson.values() if k < len(members)] for k in range(count)]
 
 
+def write_round(course: Course, members: list[Mutant], scratch: Path) -> None:
+    """One submission folder holding each member's mutated lesson file."""
+    for mutant in members:
+        lesson = course.lesson(mutant.lesson)
+        target = scratch / lesson.directory / lesson.filename
+        target.parent.mkdir(parents=True)
+        target.write_text(mutated_source(course, mutant), encoding="utf-8")
+
+
+def public_verdicts(course: Course, mutants: list[Mutant], data_root: Path | None = None) -> dict[Mutant, Status]:
+    """What `pytest exercises/NN` (the student's own check) says of each mutant's task.
+
+    One pytest process per round, in student mode (the lesson files imported in-process,
+    the student hypothesis profile). DATA_ROOT: where the final task's local estimate
+    finds its data (TORCHCAMP_DATA).
+    """
+    verdicts: dict[Mutant, Status] = {}
+    for members in rounds(mutants):
+        with tempfile.TemporaryDirectory(prefix="torchcamp-mutants-") as scratch:
+            write_round(course, members, Path(scratch) / "submission")
+            results = Path(scratch) / "results.json"
+            folders = sorted({str(layout.exercises(course) / course.lesson(m.lesson).directory) for m in members})
+            environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+            environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+            if data_root is not None:
+                environment["TORCHCAMP_DATA"] = str(data_root)
+            command = [sys.executable, "-m", "pytest", "-q", "-p", "torchcamp.pytest_plugin", "-p", "no:cacheprovider"]
+            command += ["-p", "pytest_timeout", "--import-mode=importlib", "--rootdir", str(course.root)]
+            command += [
+                "--torchcamp-course",
+                str(course.root),
+                "--torchcamp-submission",
+                str(Path(scratch) / "submission"),
+            ]
+            command += [
+                "--torchcamp-in-process",
+                "--torchcamp-results",
+                str(results),
+                "--basetemp",
+                str(Path(scratch) / "tmp"),
+            ]
+            completed = subprocess.run(
+                [*command, *folders], cwd=course.root, env=environment, capture_output=True, text=True, check=False
+            )
+            if not results.exists():
+                raise RuntimeError(f"the public tests did not run:\n{(completed.stdout + completed.stderr)[-3000:]}")
+            outcomes = RunResults.from_json(json.loads(results.read_text(encoding="utf-8"))).tests
+        for mutant in members:
+            statuses = [outcome.status for outcome in outcomes if outcome.task == mutant.task]
+            verdicts[mutant] = task_status(statuses) if statuses else Status.ERROR
+    return verdicts
+
+
 def grade_mutants(
     course: Course, mutants: list[Mutant], final_options: GradingOptions
 ) -> list[tuple[Mutant, TaskResult]]:
@@ -63,11 +124,7 @@ def grade_mutants(
     outcomes = []
     for members in rounds(mutants):
         with tempfile.TemporaryDirectory(prefix="torchcamp-mutants-") as scratch:
-            for mutant in members:
-                lesson = course.lesson(mutant.lesson)
-                target = Path(scratch) / lesson.directory / lesson.filename
-                target.parent.mkdir(parents=True)
-                target.write_text(mutated_source(course, mutant), encoding="utf-8")
+            write_round(course, members, Path(scratch))
             final = course.final is not None and any(mutant.lesson == course.final.lesson for mutant in members)
             result = grade(
                 course, scratch, [mutant.lesson for mutant in members], final_options if final else GradingOptions()

@@ -98,7 +98,9 @@ def register_hypothesis_profiles(course: Course) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "task(id, weight=1, core=False): the course task this test grades (see course.toml)")
+    config.addinivalue_line(
+        "markers", "task(id, weight=1, core=False): the course task this test grades (see course.toml)"
+    )
     explicit = config.getoption("torchcamp_course")
     root = Path(explicit) if explicit else find_course_root(config.rootpath)
     if root is None:
