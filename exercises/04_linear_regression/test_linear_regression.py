@@ -94,7 +94,7 @@ def step_after_a_stale_gradient(module, x, y):
 @pytest.mark.task("04.train_step")
 def test_a_step_starts_from_fresh_gradients(student):
     yours, expected = student.run(step_after_a_stale_gradient, X, Y)
-    assert all(torch.allclose(a, b) for a, b in zip(yours, expected)), (
+    assert all(torch.allclose(a, b) for a, b in zip(yours, expected, strict=True)), (
         "your step used gradients left over from an earlier step: .grad adds up, so call "
         "optimizer.zero_grad() before loss.backward()"
     )

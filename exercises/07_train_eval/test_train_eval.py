@@ -90,7 +90,7 @@ def one_epoch_observed(module):
         optimizer.zero_grad()
         nn.functional.cross_entropy(expected(images), labels).backward()
         optimizer.step()
-    same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(model.parameters(), expected.parameters()))
+    same = all(torch.allclose(a, b, atol=1e-6) for a, b in zip(model.parameters(), expected.parameters(), strict=True))
     return model.seen, same, moves.count("cpu")
 
 
