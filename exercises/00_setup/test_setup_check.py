@@ -5,7 +5,7 @@ import os
 import pytest
 import torch
 
-from torchcamp.testing.compare import assert_same, student_raises
+from torchcamp.testing.compare import assert_raises, assert_same
 from torchcamp.testing.effects import leaves_global_stream_alone
 
 
@@ -39,8 +39,7 @@ def test_override_wins(student):
 
 @pytest.mark.task("00.choose_device")
 def test_unknown_override_is_refused(student):
-    with student_raises(ValueError):
-        student.choose_device(False, False, "gpu")
+    assert_raises(ValueError, student.choose_device, False, False, "gpu")
 
 
 @pytest.mark.task("00.default_device")

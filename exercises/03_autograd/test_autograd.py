@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from torchcamp.testing.compare import assert_same
+from torchcamp.testing.mistakes import mistake_if
 
 
 @pytest.mark.task("03.requires_grad")
@@ -37,7 +38,9 @@ def test_two_backwards_double_the_gradient(student):
 
 @pytest.mark.task("03.zero_grad")
 def test_only_the_cube_gradient_remains(student):
-    assert_same(student.grad_after_reset(torch.tensor([1.0, 2.0])), torch.tensor([3.0, 12.0]))
+    gradient = student.grad_after_reset(torch.tensor([1.0, 2.0]))
+    mistake_if(torch.equal(gradient, torch.tensor([5.0, 16.0])), "03.zero_grad", "not_reset", "2x + 3x² at x = 1, 2")
+    assert_same(gradient, torch.tensor([3.0, 12.0]))
 
 
 @pytest.mark.task("03.dynamic_graph")
@@ -69,11 +72,8 @@ def backward_calls_and_callers_tensor(module, name, *extra):
 @pytest.mark.task("03.grad_of_squares")
 def test_autograd_computes_it_and_the_input_is_left_alone(student):
     calls, tracked, has_grad = student.run(backward_calls_and_callers_tensor, "grad_of_squares")
-    assert calls >= 1, "you never called .backward(): let autograd find the gradient instead of writing 2 * x"
-    assert not tracked and not has_grad, (
-        "your function turned on requires_grad (or left a .grad) on the caller's tensor: "
-        "work on x.detach().clone().requires_grad_(True)"
-    )
+    mistake_if(calls == 0, "03.grad_of_squares", "derivative_by_hand")
+    mistake_if(tracked or has_grad, "03.grad_of_squares", "callers_tensor_changed")
 
 
 @pytest.mark.task("03.accumulate")
@@ -89,9 +89,7 @@ def detached_shares_memory(module):
 
 @pytest.mark.task("03.no_grad")
 def test_detached_tensor_shares_memory(student):
-    assert student.run(detached_shares_memory), (
-        "your result is a copy: .detach() gives the same numbers without a graph and without copying"
-    )
+    mistake_if(not student.run(detached_shares_memory), "03.no_grad", "copied_instead_of_detached")
 
 
 @pytest.mark.task("03.dynamic_graph")

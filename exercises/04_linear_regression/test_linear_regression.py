@@ -3,6 +3,8 @@
 import pytest
 import torch
 
+from torchcamp.testing.mistakes import mistake_if
+
 X = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
 Y = 2 * X
 
@@ -66,10 +68,8 @@ def tool_kinds(module):
 @pytest.mark.task("04.tools")
 def test_mean_squared_error_and_plain_sgd(student):
     loss_name, optimizer_name, lr = student.run(tool_kinds)
-    assert loss_name == "MSELoss", f"linear regression minimises the mean squared error; you chose {loss_name}"
-    assert optimizer_name == "SGD", (
-        f"this lesson's optimizer is plain gradient descent (SGD); you chose {optimizer_name}"
-    )
+    mistake_if(loss_name != "MSELoss", "04.tools", "wrong_loss", f"you chose {loss_name}")
+    mistake_if(optimizer_name != "SGD", "04.tools", "wrong_optimizer", f"you chose {optimizer_name}")
     assert lr == 0.125, f"use the learning rate you were given (0.125); yours is {lr}"
 
 
@@ -94,10 +94,8 @@ def step_after_a_stale_gradient(module, x, y):
 @pytest.mark.task("04.train_step")
 def test_a_step_starts_from_fresh_gradients(student):
     yours, expected = student.run(step_after_a_stale_gradient, X, Y)
-    assert all(torch.allclose(a, b) for a, b in zip(yours, expected, strict=True)), (
-        "your step used gradients left over from an earlier step: .grad adds up, so call "
-        "optimizer.zero_grad() before loss.backward()"
-    )
+    fresh = all(torch.allclose(a, b) for a, b in zip(yours, expected, strict=True))
+    mistake_if(not fresh, "04.train_step", "stale_gradients")
 
 
 @pytest.mark.task("04.fit")

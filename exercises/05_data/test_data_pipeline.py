@@ -5,6 +5,7 @@ import torch
 
 from torchcamp.testing.effects import leaves_global_stream_alone
 from torchcamp.testing.fakes import write_mnist_like
+from torchcamp.testing.mistakes import mistake_if
 
 MEAN, STD = 0.1307, 0.3081
 
@@ -56,6 +57,8 @@ def test_batches_of_four(student):
 @pytest.mark.task("05.stats")
 def test_half_black_half_white(student):
     mean, std = student.mean_and_std(torch.tensor([0, 255, 0, 255], dtype=torch.uint8))
+    mistake_if(abs(mean - 127.5) < 1e-3, "05.stats", "not_scaled", f"mean {mean}")
+    mistake_if(abs(std - 0.5) < 1e-6, "05.stats", "population_std", "0.5 instead of 0.577 for pixels 0, 255, 0, 255")
     assert abs(mean - 0.5) < 1e-6, f"the mean of pixels 0, 255, 0, 255 scaled to [0, 1] is 0.5, not {mean}"
     assert abs(std - 0.57735) < 1e-4, (
         f"the sample standard deviation (n - 1, torch's default .std()) of 0, 1, 0, 1 is 0.577; yours is {std:.4f}"
@@ -73,11 +76,9 @@ def shuffling_leaves_global_stream(module):
 
 @pytest.mark.task("05.loader")
 def test_order_kept_without_shuffle_and_repeatable_with_a_seed(student):
+    mistake_if(not student.run(shuffling_leaves_global_stream), "05.loader", "global_generator")
     assert student.run(order_of_items, False, 0) == list(range(10)), "shuffle=False must keep the dataset's order"
     first, again = student.run(order_of_items, True, 3), student.run(order_of_items, True, 3)
     assert sorted(first) == list(range(10)) and first == again, (
         "the same seed must give the same shuffled order: give the DataLoader a torch.Generator seeded with it"
-    )
-    assert student.run(shuffling_leaves_global_stream), (
-        "shuffling drew from torch's global random stream: pass generator=torch.Generator().manual_seed(seed)"
     )

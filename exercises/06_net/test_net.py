@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from torchcamp.testing.compare import assert_same
+from torchcamp.testing.mistakes import mistake_if
 
 
 def output_shape_and_size(module, batch):
@@ -45,12 +46,17 @@ def logits_and_by_hand(module):
     weights = net.state_dict()
     hidden = torch.relu(x.flatten(1) @ weights["linear1.weight"].T + weights["linear1.bias"])
     expected = hidden @ weights["linear2.weight"].T + weights["linear2.bias"]
-    return net(x).detach(), expected, net(x[:1]).detach()
+    linear_only = x.flatten(1) @ weights["linear1.weight"].T + weights["linear1.bias"]
+    without_relu = linear_only @ weights["linear2.weight"].T + weights["linear2.bias"]
+    return net(x).detach(), expected, net(x[:1]).detach(), without_relu
 
 
 @pytest.mark.task("06.net")
 def test_logits_are_linear_relu_linear(student):
-    output, expected, first_alone = student.run(logits_and_by_hand)
+    output, expected, first_alone, without_relu = student.run(logits_and_by_hand)
+    rows_sum_to_one = torch.allclose(output.sum(dim=1), torch.ones(len(output))) and bool((output >= 0).all())
+    mistake_if(rows_sum_to_one, "06.net", "softmax_in_forward")
+    mistake_if(torch.allclose(output, without_relu, atol=1e-5), "06.net", "missing_activation")
     assert torch.allclose(output, expected, atol=1e-5), (
         "forward should return linear2(relu(linear1(flatten(x)))) — raw scores (logits): "
         "no softmax (CrossEntropyLoss applies it) and the ReLU between the layers"
@@ -79,6 +85,8 @@ def test_relu_leaves_its_input_alone(student):
 
 @pytest.mark.task("06.softmax")
 def test_softmax_of_large_scores(student):
+    probabilities = student.softmax(torch.tensor([[1000.0, 0.0]]))
+    mistake_if(bool(probabilities.isnan().any()), "06.softmax", "overflow", "softmax([[1000, 0]]) gave nan")
     assert_same(
         student.softmax(torch.tensor([[1000.0, 0.0]])),
         torch.tensor([[1.0, 0.0]]),

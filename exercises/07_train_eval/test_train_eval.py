@@ -4,6 +4,8 @@ import pytest
 import torch
 from torch import nn
 
+from torchcamp.testing.mistakes import mistake_if
+
 
 def tiny_problem(seed=0):
     generator = torch.Generator().manual_seed(seed)
@@ -97,18 +99,10 @@ def one_epoch_observed(module):
 @pytest.mark.task("07.train_epoch")
 def test_epoch_trains_in_training_mode_from_fresh_gradients_on_the_device(student):
     modes, same_weights, moves = student.run(one_epoch_observed)
-    assert modes and all(training for training, _ in modes), (
-        "the model was not in training mode: call model.train() at the start of the epoch "
-        "(dropout and batch norm behave differently in eval mode)"
-    )
-    assert same_weights, (
-        "the weights after your epoch differ from a correct epoch's: call optimizer.zero_grad() before "
-        "each loss.backward(), or gradients of earlier batches add up"
-    )
-    assert moves >= 4, (
-        f"move each batch to the device (images.to(device), labels.to(device)); "
-        f"your epoch moved {moves} tensors for 4 batches"
-    )
+    assert modes, "train_one_epoch never called the model"
+    mistake_if(not all(training for training, _ in modes), "07.train_epoch", "no_training_mode")
+    mistake_if(not same_weights, "07.train_epoch", "stale_gradients")
+    mistake_if(moves < 4, "07.train_epoch", "batches_not_moved", f"{moves} tensors moved for 4 batches")
 
 
 def evaluation_observed(module):
@@ -123,10 +117,7 @@ def evaluation_observed(module):
 @pytest.mark.task("07.evaluate")
 def test_evaluation_in_eval_mode_without_a_graph_and_mode_restored(student):
     modes, training_after = student.run(evaluation_observed)
-    assert modes and not any(training for training, _ in modes), "evaluate in eval mode: call model.eval() first"
-    assert not any(graph for _, graph in modes), (
-        "evaluation recorded a graph: wrap it in `with torch.no_grad():` (faster, and it never touches gradients)"
-    )
-    assert training_after, (
-        "the model was in training mode before evaluate(); put it back with model.train(was_training)"
-    )
+    assert modes, "evaluate never called the model"
+    mistake_if(any(training for training, _ in modes), "07.evaluate", "training_mode")
+    mistake_if(any(graph for _, graph in modes), "07.evaluate", "graph_recorded")
+    mistake_if(not training_after, "07.evaluate", "mode_not_restored")

@@ -5,7 +5,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from torchcamp.testing.compare import assert_same, student_raises
+from torchcamp.testing.compare import assert_raises, assert_same
 from torchcamp.testing.probes import load_probes
 from torchcamp.testing.strategies import seeds
 
@@ -40,8 +40,7 @@ def test_choice_matches_reference(student, reference, cuda, mps, override):
 @pytest.mark.task("00.choose_device")
 @given(cuda=st.booleans(), mps=st.booleans(), override=bad_overrides)
 def test_every_unknown_override_is_refused(student, cuda, mps, override):
-    with student_raises(ValueError):
-        student.choose_device(cuda, mps, override)
+    assert_raises(ValueError, student.choose_device, cuda, mps, override)
 
 
 @pytest.mark.task("00.default_device")

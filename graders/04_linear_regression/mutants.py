@@ -10,6 +10,7 @@ MUTANTS = [
         "no zero_grad",
         "    optimizer.zero_grad()  # gradients accumulate: clear last step's first\n",
         "",
+        mistake="stale_gradients",
     ),
     Mutant(
         "04.train_step",
@@ -22,8 +23,9 @@ MUTANTS = [
         "Adam instead of SGD",
         "optim.SGD(model.parameters(), lr=lr)",
         "optim.Adam(model.parameters(), lr=lr)",
+        mistake="wrong_optimizer",
     ),
-    Mutant("04.tools", "L1 loss instead of MSE", "nn.MSELoss()", "nn.L1Loss()"),
+    Mutant("04.tools", "L1 loss instead of MSE", "nn.MSELoss()", "nn.L1Loss()", mistake="wrong_loss"),
     Mutant("04.fit", "ignores the number of epochs", "for _ in range(epochs):", "for _ in range(20):"),
     Mutant(
         "04.model",

@@ -22,7 +22,20 @@ MUTANTS = [
         "always shuffles, with the global generator",
         "DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed))",
         "DataLoader(dataset, batch_size=batch_size, shuffle=True)",
+        mistake="global_generator",
     ),
-    Mutant("05.stats", "population standard deviation", "scaled.std().item()", "scaled.std(correction=0).item()"),
-    Mutant("05.stats", "forgets to scale to [0, 1]", "scaled = images.float() / 255", "scaled = images.float()"),
+    Mutant(
+        "05.stats",
+        "population standard deviation",
+        "scaled.std().item()",
+        "scaled.std(correction=0).item()",
+        mistake="population_std",
+    ),
+    Mutant(
+        "05.stats",
+        "forgets to scale to [0, 1]",
+        "scaled = images.float() / 255",
+        "scaled = images.float()",
+        mistake="not_scaled",
+    ),
 ]

@@ -10,12 +10,14 @@ MUTANTS = [
         "returns probabilities",
         "return self.linear2(self.relu(self.linear1(self.flatten(x))))",
         "return torch.softmax(self.linear2(self.relu(self.linear1(self.flatten(x)))), dim=1)",
+        mistake="softmax_in_forward",
     ),
     Mutant(
         "06.net",
         "forgets the activation",
         "return self.linear2(self.relu(self.linear1(self.flatten(x))))",
         "return self.linear2(self.linear1(self.flatten(x)))",
+        mistake="missing_activation",
     ),
     Mutant(
         "06.net",
@@ -29,6 +31,7 @@ MUTANTS = [
         "overflows on large logits",
         "shifted = logits - logits.max(dim=-1, keepdim=True).values",
         "shifted = logits",
+        mistake="overflow",
     ),
     Mutant("06.to_device", "never moves the model", "return Net().to(device)", "return Net()"),
 ]

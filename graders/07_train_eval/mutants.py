@@ -5,21 +5,35 @@ every one through the real grading path and fails if the graders accept it."""
 from torchcamp.course.mutants import Mutant
 
 MUTANTS = [
-    Mutant("07.train_epoch", "no zero_grad", "        optimizer.zero_grad()\n", ""),
+    Mutant("07.train_epoch", "no zero_grad", "        optimizer.zero_grad()\n", "", mistake="stale_gradients"),
     Mutant(
         "07.train_epoch",
         "leaves batches where they are",
         "        images, labels = images.to(device), labels.to(device)\n        optimizer.zero_grad()",
         "        optimizer.zero_grad()",
+        mistake="batches_not_moved",
     ),
-    Mutant("07.train_epoch", "never switches to training mode", "    model.train()\n    total_loss", "    total_loss"),
-    Mutant("07.evaluate", "leaves the model in eval mode", "    model.train(was_training)\n", ""),
+    Mutant(
+        "07.train_epoch",
+        "never switches to training mode",
+        "    model.train()\n    total_loss",
+        "    total_loss",
+        mistake="no_training_mode",
+    ),
+    Mutant(
+        "07.evaluate",
+        "leaves the model in eval mode",
+        "    model.train(was_training)\n",
+        "",
+        mistake="mode_not_restored",
+    ),
     Mutant(
         "07.evaluate",
         "records a graph while evaluating",
         "    with torch.no_grad():  # no graph: faster, and evaluation can never change a gradient\n",
         "    if True:\n",
+        mistake="graph_recorded",
     ),
-    Mutant("07.evaluate", "never switches to eval mode", "    model.eval()\n", ""),
+    Mutant("07.evaluate", "never switches to eval mode", "    model.eval()\n", "", mistake="training_mode"),
     Mutant("07.evaluate", "counts only the last batch", "correct += ", "correct = "),
 ]

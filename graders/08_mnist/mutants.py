@@ -10,12 +10,14 @@ MUTANTS = [
         "also opens the test split",
         "    split = DATASETS[dataset](data_root, train=True, download=False)",
         "    DATASETS[dataset](data_root, train=False, download=False)\n    split = DATASETS[dataset](data_root, train=True, download=False)",
+        mistake="opened_test_split",
     ),
     Mutant(
         "08.script",
         "ignores the time budget",
         "        if elapsed + (time.monotonic() - epoch_started) > time_budget_s:\n            break\n",
         "",
+        mistake="ignores_budget",
     ),
     Mutant("08.tier_3", "stops after one epoch", "for epoch in range(epochs):", "for epoch in range(1):"),
     Mutant(

@@ -33,6 +33,8 @@ class Mutant:
     # Why the public tests cannot catch it (e.g. it hard-codes the visible examples' answers);
     # empty: `pytest exercises/NN` must show this task failing (tests/test_mutants.py).
     public_exception: str = ""
+    # The recognised mistake (exercises/NN_slug/mistakes.toml) the public tests name for it.
+    mistake: str = ""
 
     @property
     def lesson(self) -> str:
@@ -73,14 +75,17 @@ def write_round(course: Course, members: list[Mutant], scratch: Path) -> None:
         target.write_text(mutated_source(course, mutant), encoding="utf-8")
 
 
-def public_verdicts(course: Course, mutants: list[Mutant], data_root: Path | None = None) -> dict[Mutant, Status]:
-    """What `pytest exercises/NN` (the student's own check) says of each mutant's task.
+def public_verdicts(
+    course: Course, mutants: list[Mutant], data_root: Path | None = None
+) -> dict[Mutant, tuple[Status, set[str]]]:
+    """What `pytest exercises/NN` (the student's own check) says of each mutant's task: its
+    status and the recognised mistakes its failures named.
 
     One pytest process per round, in student mode (the lesson files imported in-process,
     the student hypothesis profile). DATA_ROOT: where the final task's local estimate
     finds its data (TORCHCAMP_DATA).
     """
-    verdicts: dict[Mutant, Status] = {}
+    verdicts: dict[Mutant, tuple[Status, set[str]]] = {}
     for members in rounds(mutants):
         with tempfile.TemporaryDirectory(prefix="torchcamp-mutants-") as scratch:
             write_round(course, members, Path(scratch) / "submission")
@@ -112,8 +117,9 @@ def public_verdicts(course: Course, mutants: list[Mutant], data_root: Path | Non
                 raise RuntimeError(f"the public tests did not run:\n{(completed.stdout + completed.stderr)[-3000:]}")
             outcomes = RunResults.from_json(json.loads(results.read_text(encoding="utf-8"))).tests
         for mutant in members:
-            statuses = [outcome.status for outcome in outcomes if outcome.task == mutant.task]
-            verdicts[mutant] = task_status(statuses) if statuses else Status.ERROR
+            mine = [outcome for outcome in outcomes if outcome.task == mutant.task]
+            status = task_status(outcome.status for outcome in mine) if mine else Status.ERROR
+            verdicts[mutant] = status, {outcome.mistake for outcome in mine if outcome.mistake}
     return verdicts
 
 

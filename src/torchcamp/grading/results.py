@@ -46,6 +46,8 @@ class TestOutcome:
     status: Status = Status.PASSED
     message: str = ""
     core: bool = False  # partial credit needs this test to pass (grading.scoring)
+    lesson_broken: bool = False  # failed because the lesson file does not import, not on its own code
+    mistake: str = ""  # "task/key" of a recognised mistake (exercises/NN_slug/mistakes.toml)
 
 
 @dataclass

@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from torchcamp.course import layout
+from torchcamp.course import layout, texts
 from torchcamp.course.manifest import Course, Lesson, ManifestError, find_course_root, load_course
 from torchcamp.grading.results import RunResults, Status, TestOutcome, write_json
 from torchcamp.pytest_plugin.final_task import final_task, record_final
-from torchcamp.pytest_plugin.outcomes import MAX_MESSAGE_CHARS, classify, describe, marker_problem
+from torchcamp.pytest_plugin.outcomes import MAX_MESSAGE_CHARS, classify, describe, known_mistake, marker_problem
 from torchcamp.pytest_plugin.session import SESSION, GradingSession
+from torchcamp.pytest_plugin.student_report import failure_block, is_import_problem, wants_detail
 from torchcamp.pytest_plugin.summary import pytest_terminal_summary
 
 __all__ = ["final_task", "pytest_terminal_summary", "record_final"]  # fixtures and a hook defined beside this file
@@ -55,6 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--torchcamp-results-fd", type=int, metavar="FD", help="write the results JSON to this open file descriptor"
     )
+    group.addoption("--lang", choices=texts.LANGUAGES, help="the language of the task table: en or zh-CN")
     group.addoption(
         "--torchcamp-unprotected",
         action="store_true",
@@ -117,6 +119,9 @@ def pytest_configure(config: pytest.Config) -> None:
     session.final_device = config.getoption("torchcamp_device") or os.environ.get("TORCHCAMP_DEVICE") or ""
     register_hypothesis_profiles(course)
     settings.load_profile("student" if in_process else "grading")
+    session.lang = texts.language(config.getoption("lang"))
+    if in_process and not wants_detail(config):
+        config.option.reportchars = "N"  # the task table replaces pytest's one line per failure
     if not in_process:
         from torchcamp.sandbox import confinement
 
@@ -177,7 +182,14 @@ def lesson_of(item: pytest.Item, session: GradingSession) -> Lesson:
 def student(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The student's lesson module: in-process in student mode, in a sandboxed worker when grading."""
     session = request.config.stash[SESSION]
-    proxy = session.student_for(lesson_of(request.node, session), tmp_path_factory.getbasetemp())
+    lesson = lesson_of(request.node, session)
+    if lesson.id in session.import_problems_told:
+        # Shown once already: the rest of the lesson's tests are not run, and not shown again.
+        outcome = recorded_outcome(request.node, session)
+        outcome.status, outcome.lesson_broken = Status.ERROR, True
+        outcome.message = f"{lesson.filename} does not import"
+        pytest.skip(f"{lesson.directory}/{lesson.filename} does not import (see the failure above)")
+    proxy = session.student_for(lesson, tmp_path_factory.getbasetemp())
     proxy.begin_test(request.node.nodeid)
     return proxy
 
@@ -189,14 +201,10 @@ def reference(request: pytest.FixtureRequest) -> Any:
     return session.reference_for(lesson_of(request.node, session))
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
-    report = yield
-    session = item.config.stash.get(SESSION, None)
-    marker = task_marker(item)
-    if session is None or marker is None:
-        return report
+def recorded_outcome(item: pytest.Item, session: GradingSession) -> TestOutcome:
+    """This test's outcome, created (passed until something fails) the first time it is asked for."""
     if OUTCOME not in item.stash:
+        marker = task_marker(item)
         hidden = Path(str(item.path)).resolve().is_relative_to(layout.graders(session.course))
         item.stash[OUTCOME] = TestOutcome(
             item.nodeid,
@@ -206,7 +214,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
             core=bool(marker.kwargs.get("core", False)),
         )
         session.outcomes.append(item.stash[OUTCOME])
-    outcome = item.stash[OUTCOME]
+    return item.stash[OUTCOME]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    report = yield
+    session = item.config.stash.get(SESSION, None)
+    marker = task_marker(item)
+    if session is None or marker is None:
+        return report
+    outcome = recorded_outcome(item, session)
     if report.failed and outcome.status == Status.PASSED:
         error = call.excinfo.value if call.excinfo else None
         if error is None:
@@ -214,8 +232,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
         else:
             outcome.status = classify(error) if report.when == "call" else Status.ERROR
             outcome.message = describe(error)
+            mistake = known_mistake(error)
+            if mistake is not None:
+                outcome.mistake = f"{mistake.task}/{mistake.key}"
+                english = texts.mistake_text(session.course, mistake.task, mistake.key, "en")
+                outcome.message = english + (f" ({mistake.detail})" if mistake.detail else "")
         report.torchcamp_status = outcome.status  # type: ignore[attr-defined]
+        if session.in_process and not wants_detail(item.config):
+            report.longrepr = short_report(session, item, outcome, error if call.excinfo else None)
     return report
+
+
+def short_report(session: GradingSession, item: pytest.Item, outcome: TestOutcome, error: BaseException | None) -> str:
+    """The block a student reads for this failure; a lesson that does not import is told once."""
+    lesson = session.course.lesson_of_task(outcome.task)
+    if is_import_problem(error):
+        outcome.lesson_broken = True
+        session.import_problems_told.add(lesson.id)
+        return f"{outcome.message}\n  {texts.say('import_first', session.lang, lesson=lesson.id)}"
+    message = outcome.message
+    if outcome.mistake:
+        task, key = outcome.mistake.split("/", 1)
+        message = texts.say("mistake", session.lang, text=texts.mistake_text(session.course, task, key, session.lang))
+    title = texts.task_title(session.course, outcome.task, session.lang)
+    return failure_block(outcome.task, title, item, message, error, str(session.lesson_file(lesson)), session.lang)
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:

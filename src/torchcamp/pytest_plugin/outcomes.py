@@ -3,11 +3,16 @@ marker must look like."""
 
 from __future__ import annotations
 
+import ast
+import re
+
 import pytest
+import torch
 
 from torchcamp.course.manifest import Course
 from torchcamp.grading.results import SEVERITY, Status
 from torchcamp.sandbox.errors import StudentCodeProblem
+from torchcamp.testing.mistakes import KnownMistake
 
 MAX_MESSAGE_CHARS = 3000
 
@@ -31,7 +36,12 @@ def marker_problem(marker: pytest.Mark | None, course: Course) -> str:
     return ""
 
 
+def known_mistake(error: BaseException) -> KnownMistake | None:
+    return next((leaf for leaf in _leaves(error) if isinstance(leaf, KnownMistake)), None)
+
+
 def _leaves(error: BaseException) -> list[BaseException]:
+    """The exceptions inside ERROR's groups (hypothesis reports several failures as one group)."""
     if isinstance(error, BaseExceptionGroup):
         return [leaf for inner in error.exceptions for leaf in _leaves(inner)]
     return [error]
@@ -57,6 +67,8 @@ def describe(error: BaseException) -> str:
     parts = []
     for leaf in _leaves(error):
         text = str(leaf).strip() or type(leaf).__name__
+        if isinstance(leaf, AssertionError) and "\nassert " in text:
+            text = text.split("\nassert ", 1)[0]  # pytest's introspection of the test's own expression
         if not isinstance(leaf, (AssertionError, StudentCodeProblem)):
             text = f"{type(leaf).__name__}: {text}"
         parts.append(text)
@@ -68,7 +80,45 @@ def counterexample(note: str) -> str:
     """Hypothesis's 'Falsifying example: test_x(student=..., x=...)' minus the fixtures."""
     lines = [line for line in note.strip().splitlines() if not line.strip().startswith(("student=", "reference="))]
     return (
-        "smallest failing input: " + " ".join(line.strip() for line in lines[1:-1]).rstrip(",")
+        "smallest failing input: " + shorten_tensors(" ".join(line.strip() for line in lines[1:-1]).rstrip(","))
         if len(lines) > 2
         else ""
     )
+
+
+LONG_TENSOR_CHARS = 120
+
+
+def shorten_tensors(text: str) -> str:
+    """Each long `tensor(...)` in TEXT as its shape, dtype and first values: a 1×1×28×28 input
+    is read in one line, never as 3,000 characters of numbers."""
+    out, start = [], 0
+    while (begin := text.find("tensor(", start)) != -1:
+        depth, end = 0, begin + len("tensor")
+        for end in range(begin + len("tensor"), len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        out.append(text[start:begin])
+        segment = text[begin : end + 1]
+        out.append(summarize_tensor_text(segment) if len(segment) > LONG_TENSOR_CHARS else segment)
+        start = end + 1
+    out.append(text[start:])
+    return "".join(out)
+
+
+def summarize_tensor_text(segment: str) -> str:
+    body = segment[len("tensor(") : -1]
+    dtype = re.search(r"dtype=torch\.(\w+)", body)
+    values = body.split("dtype=")[0]
+    numbers = re.findall(r"-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?", values)
+    shape = ""
+    if "..." not in values:
+        try:
+            shape = f"shape {tuple(torch.tensor(ast.literal_eval(values.strip().rstrip(','))).shape)}, "
+        except (ValueError, SyntaxError, TypeError, RuntimeError):
+            shape = ""
+    if not shape:
+        shape = f"{len(values) - len(values.lstrip().lstrip('['))}-d, "
+    kind = dtype.group(1) if dtype else ("float32" if any("." in n for n in numbers[:8]) else "int64")
+    return f"tensor({shape}{kind}, starting {', '.join(numbers[:4])}, …)"

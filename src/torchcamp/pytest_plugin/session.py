@@ -29,6 +29,8 @@ class GradingSession:
     collected: dict[str, str] = field(default_factory=dict)  # test id -> task, for `torchcamp validate`
     final_device: str = ""  # resolved on first use: see resolved_final_device()
     sandboxed: bool = True  # grading mode: workers run in a sandbox (False only when the teacher accepted that)
+    import_problems_told: set[str] = field(default_factory=set)  # lessons whose import failure was shown
+    lang: str = "en"  # what the student reads: en or zh-CN (course.texts)
 
     def lesson_file(self, lesson: Lesson) -> Path:
         if self.submission is None:

@@ -51,11 +51,17 @@ def first_non_data(value: Any, where: str = "the result") -> str | None:
                 return problem
         return None
     kind = type(value)
+    if kind.__qualname__ == "TorchVersion":
+        return (
+            f"{where} is torch.__version__ itself, a version object, not a plain string: return str(torch.__version__)"
+        )
+    if isinstance(value, str):
+        return f"{where} is a {kind.__qualname__}, a str-like object: return str(...) of it, a plain string"
     return f"{where} is a {kind.__module__}.{kind.__qualname__}"
 
 
 def encode(value: Any) -> bytes:
-    problem = first_non_data(value)
+    problem = first_non_data(value, "your result")
     if problem:
         raise NotPlainData(
             f"{problem}, but only tensors, numbers, strings, None, dtypes, devices "

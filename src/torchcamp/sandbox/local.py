@@ -15,7 +15,7 @@ from typing import Any
 
 from torchcamp.sandbox import codec
 from torchcamp.sandbox.errors import LessonImportError, StudentRaised, TaskNotStarted
-from torchcamp.sandbox.modules import import_module_from, student_traceback
+from torchcamp.sandbox.modules import import_failure, import_module_from, student_traceback
 
 
 def as_problem(error: Exception, module_path: Path) -> Exception:
@@ -47,7 +47,7 @@ class LocalStudent:
                 raise self._import_problem from error
             except Exception as error:  # any import failure is the lesson file's
                 self._import_problem = LessonImportError(
-                    f"the lesson file failed to import: {type(error).__name__}: {error}"
+                    f"{self._module_path.name} does not import: {import_failure(error, str(self._module_path))}"
                 )
                 raise self._import_problem from error
         return self._module

@@ -16,7 +16,13 @@ SMALL_TENSOR = 16
 
 
 def _show(tensor: torch.Tensor) -> str:
-    return repr(tensor) if tensor.numel() <= SMALL_TENSOR else f"tensor of shape {tuple(tensor.shape)}"
+    """A small tensor as itself; a large one by shape, dtype and its first few values."""
+    if tensor.numel() <= SMALL_TENSOR:
+        return repr(tensor)
+    first = ", ".join(
+        f"{value:.4g}" if isinstance(value, float) else str(value) for value in tensor.flatten()[:4].tolist()
+    )
+    return f"tensor of shape {tuple(tensor.shape)}, {str(tensor.dtype).removeprefix('torch.')}, starting {first}, …"
 
 
 def _first_difference(actual: torch.Tensor, expected: torch.Tensor, rtol: float | None, atol: float | None) -> str:
@@ -75,14 +81,14 @@ def assert_same(
         if set(actual) != set(expected):
             raise AssertionError(f"{what} has keys {sorted(map(str, actual))}, expected {sorted(map(str, expected))}")
         for key in expected:
-            assert_same(actual[key], expected[key], f"{what}[{key!r}]", rtol, atol)
+            assert_same(actual[key], expected[key], f"{what} › {key}", rtol, atol)
     elif isinstance(expected, Sequence) and not isinstance(expected, (str, bytes, torch.Size)):
         if not isinstance(actual, Sequence) or isinstance(actual, (str, bytes)):
             raise AssertionError(f"{what} should be a {type(expected).__name__}, but it is {type(actual).__name__}")
         if len(actual) != len(expected):
             raise AssertionError(f"{what} has {len(actual)} items, expected {len(expected)}")
         for index, (mine, theirs) in enumerate(zip(actual, expected, strict=True)):
-            assert_same(mine, theirs, f"{what}[{index}]", rtol, atol)
+            assert_same(mine, theirs, f"{what} › item {index}", rtol, atol)
     elif isinstance(expected, float) and not isinstance(actual, bool) and isinstance(actual, (int, float)):
         tolerance = {} if rtol is None else {"rel_tol": rtol, "abs_tol": atol or 0.0}
         if not (math.isclose(actual, expected, **tolerance) or (math.isnan(actual) and math.isnan(expected))):
@@ -95,11 +101,34 @@ def assert_same(
 
 
 @contextmanager
-def student_raises(error_type: type[BaseException]) -> Iterator[None]:
-    """Expect the student's code to raise ERROR_TYPE, in either transport."""
-    with pytest.raises(StudentRaised) as caught:
-        yield
+def student_raises(error_type: type[BaseException], when: str = "") -> Iterator[None]:
+    """Expect the student's code to raise ERROR_TYPE, in either transport. WHEN says for
+    which input (shown to the student); prefer assert_raises, which also shows what came back."""
+    try:
+        with pytest.raises(StudentRaised) as caught:
+            yield
+    except pytest.fail.Exception:  # pytest's "DID NOT RAISE": internal words, said plainly
+        raise AssertionError(
+            f"expected {error_type.__name__}{' ' + when if when else ''}, but your code raised nothing"
+        ) from None
     if caught.value.type_name != error_type.__name__:
         raise AssertionError(
-            f"expected your code to raise {error_type.__name__}, but it raised {caught.value.type_name}"
+            f"expected {error_type.__name__}{' ' + when if when else ''}, but your code raised {caught.value.type_name}"
         )
+
+
+def assert_raises(error_type: type[BaseException], call: Any, *args: Any, **kwargs: Any) -> None:
+    """Expect CALL(*ARGS, **KWARGS) (a student function) to raise ERROR_TYPE; when it returns
+    instead, say what it returned: "expected ValueError for choose_device(False, False, 'gpu'),
+    your function returned 'cpu'"."""
+    shown = ", ".join([*map(repr, args), *(f"{key}={value!r}" for key, value in kwargs.items())])
+    where = f"for {getattr(call, '__name__', 'your function')}({shown})"
+    try:
+        returned = call(*args, **kwargs)
+    except StudentRaised as raised:
+        if raised.type_name != error_type.__name__:
+            raise AssertionError(
+                f"expected {error_type.__name__} {where}, but your code raised {raised.type_name}"
+            ) from None
+        return
+    raise AssertionError(f"expected {error_type.__name__} {where}, your function returned {returned!r}")
