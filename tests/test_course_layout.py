@@ -66,12 +66,20 @@ def test_stub_answers_api_gaps_typo_markers_and_the_readme_table_are_named(tmp_p
     )
     readme = root / "README.md"
     readme.write_text(readme.read_text().replace("| `05_data` |", "| `05_dataset` |"))
+    chinese = root / "exercises/02_tensor_ops/texts.zh-CN.toml"
+    chinese.write_text(
+        chinese.read_text().replace('[tasks."02.cat"]\ntitle = "沿各个维度拼接"\n', '[tasks."02.cat"]\n')
+    )
+    mistakes = root / "exercises/06_net/mistakes.toml"
+    mistakes.write_text(mistakes.read_text().replace('zh-CN = "很大的分数', 'zh = "很大的分数'))
     course = load_course(root)
     problems = "\n".join(validate_course(course))
     assert "extra() must end in raise NotImplementedError" in problems
     assert "solutions/01_tensors/tensors.py lacks extra" in problems
     assert "lesson table does not match course.toml" in problems
     assert "unknown argument 'weigth'" in problems
+    assert "exercises/02_tensor_ops/texts.zh-CN.toml: no title for 02.cat" in problems
+    assert "mistakes.toml: mistake 'overflow' of 06.softmax has no zh-CN text" in problems
 
 
 def test_a_new_lesson_passes_structurally_and_fails_until_written(tmp_path):

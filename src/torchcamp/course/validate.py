@@ -20,6 +20,7 @@ from pathlib import Path
 
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course
+from torchcamp.course.texts import missing_translations
 from torchcamp.grading.results import RunResults, Status
 from torchcamp.grading.runner import GradingOptions
 
@@ -154,6 +155,7 @@ def readme_problems(course: Course) -> list[str]:
 
 def validate_course(course: Course) -> list[str]:
     problems = missing_files(course) + stub_problems(course) + stub_code_problems(course) + readme_problems(course)
+    problems += missing_translations(course)
     try:
         return problems + untested_tasks(course, collected_tests(course))
     except RuntimeError as error:  # collection refused a test (a bad marker, an import error): name it with the rest
