@@ -152,6 +152,10 @@ def grade(
     course = open_course(course_dir)
     options = make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected)
     console = Console(stderr=output_format != "table")
+    from torchcamp.course import layout, texts
+
+    if not layout.has_hidden_material(course):
+        console.print(f"[bold yellow]{texts.say('public_only', texts.language())}[/bold yellow]")
     if output_format == "gradescope" and json_path is None:
         raise click.UsageError("--format gradescope writes results.json: add --json PATH")
     try:
@@ -193,6 +197,11 @@ def grade(
     elif json_path:
         write_json(json_path, result.to_json())
         console.print(f"wrote {json_path}")
+
+
+from torchcamp.student.commands import register as register_student_commands  # noqa: E402 — after main exists
+
+register_student_commands(main, lambda course_dir: open_course(course_dir), course_option)
 
 
 @main.group(name="class")

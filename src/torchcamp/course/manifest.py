@@ -139,6 +139,9 @@ class CourseInfo(_Strict):
     name: Annotated[str, Field(min_length=1)]
     title: Annotated[str, Field(min_length=1)]
     version: Annotated[str, Field(min_length=1)]
+    # `torchcamp solution TASK` shows the reference once the student's code passes the task.
+    # Only for self-study editions: `course release` then ships the solutions, readable by anyone.
+    solutions_after_pass: bool = False
 
 
 class Course(_Strict):

@@ -7,10 +7,6 @@ round k is one submission carrying the k-th mutant of every lesson, graded once.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,10 +14,11 @@ from pathlib import Path
 
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course
-from torchcamp.grading.results import RunResults, Status, TaskResult
+from torchcamp.grading.results import Status, TaskResult
 from torchcamp.grading.runner import GradingOptions, grade
 from torchcamp.grading.scoring import task_status
 from torchcamp.sandbox.modules import import_module_from
+from torchcamp.student.checks import run_public_tests
 
 
 @dataclass(frozen=True)
@@ -81,41 +78,15 @@ def public_verdicts(
     """What `pytest exercises/NN` (the student's own check) says of each mutant's task: its
     status and the recognised mistakes its failures named.
 
-    One pytest process per round, in student mode (the lesson files imported in-process,
-    the student hypothesis profile). DATA_ROOT: where the final task's local estimate
-    finds its data (TORCHCAMP_DATA).
+    One pytest process per round, in student mode (student.checks). DATA_ROOT: where the
+    final task's local estimate finds its data.
     """
     verdicts: dict[Mutant, tuple[Status, set[str]]] = {}
     for members in rounds(mutants):
         with tempfile.TemporaryDirectory(prefix="torchcamp-mutants-") as scratch:
-            write_round(course, members, Path(scratch) / "submission")
-            results = Path(scratch) / "results.json"
-            folders = sorted({str(layout.exercises(course) / course.lesson(m.lesson).directory) for m in members})
-            environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
-            environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-            if data_root is not None:
-                environment["TORCHCAMP_DATA"] = str(data_root)
-            command = [sys.executable, "-m", "pytest", "-q", "-p", "torchcamp.pytest_plugin", "-p", "no:cacheprovider"]
-            command += ["-p", "pytest_timeout", "--import-mode=importlib", "--rootdir", str(course.root)]
-            command += [
-                "--torchcamp-course",
-                str(course.root),
-                "--torchcamp-submission",
-                str(Path(scratch) / "submission"),
-            ]
-            command += [
-                "--torchcamp-in-process",
-                "--torchcamp-results",
-                str(results),
-                "--basetemp",
-                str(Path(scratch) / "tmp"),
-            ]
-            completed = subprocess.run(
-                [*command, *folders], cwd=course.root, env=environment, capture_output=True, text=True, check=False
-            )
-            if not results.exists():
-                raise RuntimeError(f"the public tests did not run:\n{(completed.stdout + completed.stderr)[-3000:]}")
-            outcomes = RunResults.from_json(json.loads(results.read_text(encoding="utf-8"))).tests
+            write_round(course, members, Path(scratch))
+            lessons = sorted({mutant.lesson for mutant in members})
+            outcomes = run_public_tests(course, lessons, submission=Path(scratch), data_root=data_root).tests
         for mutant in members:
             mine = [outcome for outcome in outcomes if outcome.task == mutant.task]
             status = task_status(outcome.status for outcome in mine) if mine else Status.ERROR

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course
+from torchcamp.student.commands import STUB_COPIES
 
 STUDENT_PARTS = (layout.EXERCISES, "src", "course.toml", "pyproject.toml", ".gitignore")
 HIDDEN_PARTS = (layout.SOLUTIONS, layout.GRADERS, "tests")
@@ -47,23 +48,24 @@ def public_code(course: Course) -> list[Path]:
 def secret_lines(course: Course) -> set[str]:
     """Lines that appear in hidden material and nowhere in the published code."""
     public = set().union(*(text_lines(path) for path in public_code(course)))
-    hidden = set().union(
-        *(
-            text_lines(path)
-            for folder in (layout.solutions(course), layout.graders(course))
-            for path in files_under(folder)
-        )
-    )
+    hidden = set().union(*(text_lines(path) for folder in hidden_folders(course) for path in files_under(folder)))
     return {line for line in hidden - public if len(line) >= SHORTEST_SECRET}
 
 
+def hidden_folders(course: Course) -> list[Path]:
+    """What the student edition must not contain: the graders, and the solutions unless the
+    course is a self-study edition that shows them after a pass."""
+    return [layout.graders(course)] + ([] if course.course.solutions_after_pass else [layout.solutions(course)])
+
+
 def find_leaks(course: Course, out: Path) -> list[str]:
-    leaks = [f"{part}/ must not be in the student edition" for part in HIDDEN_PARTS if (out / part).exists()]
-    hidden_files = {
-        path.read_bytes()
-        for folder in (layout.solutions(course), layout.graders(course))
-        for path in files_under(folder)
-    }
+    hidden = [folder.name for folder in hidden_folders(course)]
+    leaks = [
+        f"{part}/ must not be in the student edition"
+        for part in HIDDEN_PARTS
+        if part in hidden and (out / part).exists()
+    ]
+    hidden_files = {path.read_bytes() for folder in hidden_folders(course) for path in files_under(folder)}
     secrets = secret_lines(course)
     for path in files_under(out):
         if path.read_bytes() in hidden_files:
@@ -150,6 +152,12 @@ def release(course: Course, out: Path) -> list[str]:
                 shutil.copytree(source, out / part, ignore=IGNORED)
             elif source.is_file():
                 shutil.copy2(source, out / part)
+        for lesson in course.lessons:  # the stubs as released, for `torchcamp reset NN`
+            copy = out / STUB_COPIES / lesson.directory / lesson.filename
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(layout.stub(course, lesson), copy)
+        if course.course.solutions_after_pass:  # a self-study edition: `torchcamp solution` needs them
+            shutil.copytree(layout.solutions(course), out / layout.SOLUTIONS, ignore=IGNORED)
         (out / "README.md").write_text(student_readme(course), encoding="utf-8")
         (out / "pyproject.toml").write_text(
             student_pyproject((course.root / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8"

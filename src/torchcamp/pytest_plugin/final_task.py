@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from torchcamp.course import layout
+from torchcamp.course.manifest import Final
 from torchcamp.pytest_plugin.session import SESSION
 
 
@@ -25,6 +26,15 @@ class FinalTaskSettings:
     flag_above: float  # a test accuracy training cannot explain: flagged, not paid
     # The hidden graders measure the tiers in this run; public tier tests then leave it to them.
     measured_by_grader: bool = False
+
+
+def local_estimate_dataset(final: Final, data_root: Path) -> str | None:
+    """Where a student without the graded dataset gets a local estimate: the data they have,
+    the quick digit sample first (the grade names its own dataset)."""
+    from torchcamp.data import is_ready
+
+    candidates = sorted(final.datasets, key=lambda name: name != "digits-sample")
+    return next((name for name in candidates if is_ready(data_root, name)), None)
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +54,7 @@ def final_task(request: pytest.FixtureRequest) -> FinalTaskSettings:
     root_option = config.getoption("torchcamp_data_root")
     data_root = Path(root_option) if root_option else default_data_root(session.course.root)
     if session.in_process and not chosen and not is_ready(data_root, dataset):
-        # A student's local estimate uses the data they have, the quick digit sample first
-        # (the grade names its own dataset).
-        candidates = sorted(final.datasets, key=lambda name: name != "digits-sample")
-        dataset = next((name for name in candidates if is_ready(data_root, name)), dataset)
+        dataset = local_estimate_dataset(final, data_root) or dataset
     if not is_ready(data_root, dataset):
         from torchcamp.data import ways_to_get
 

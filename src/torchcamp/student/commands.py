@@ -1,0 +1,214 @@
+"""The student's commands: `torchcamp list`, `hint`, `reset`, `doctor`, `solution`, `watch`."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from torchcamp.course import layout, texts
+from torchcamp.course.manifest import Course
+from torchcamp.grading.results import Status
+
+STUB_COPIES = ".torchcamp/stubs"  # the student edition keeps each stub as released, for `reset`
+STATUS_WORDS = {
+    Status.PASSED: ("done", "green"),
+    Status.FAILED: ("failing", "red"),
+    Status.ERROR: ("failing", "red"),
+    Status.TIMEOUT: ("failing", "red"),
+    Status.NOT_STARTED: ("not started", "yellow"),
+}
+
+
+def lang_option(function):
+    return click.option(
+        "--lang",
+        type=click.Choice(texts.LANGUAGES),
+        default=None,
+        help="en or zh-CN (default: TORCHCAMP_LANG, locale).",
+    )(function)
+
+
+def known_task(course: Course, task_id: str) -> str:
+    if task_id not in course.tasks:
+        close = [task for task in course.tasks if task_id in task]
+        raise click.UsageError(
+            f"no task {task_id!r} in this course" + (f"; did you mean {', '.join(close[:3])}?" if close else "")
+        )
+    return task_id
+
+
+def progress(course: Course, lang: str, console: Console) -> None:
+    from torchcamp.student.checks import run_public_tests, task_statuses
+
+    with console.status("running the public checks of every lesson ..."):
+        statuses = task_statuses(run_public_tests(course, [lesson.id for lesson in course.lessons]))
+    table = Table(title=course.course.title)
+    for column in ("task", "status", "points", "title"):
+        table.add_column(column)
+    earned = 0
+    for task_id, task in course.tasks.items():
+        word, colour = STATUS_WORDS[statuses.get(task_id, Status.NOT_STARTED)]
+        earned += task.points if word == "done" else 0
+        table.add_row(
+            task_id, f"[{colour}]{word}[/{colour}]", str(task.points), texts.task_title(course, task_id, lang)
+        )
+    console.print(table)
+    total = sum(task.points for task in course.tasks.values())
+    done = sum(status == Status.PASSED for status in statuses.values())
+    console.print(f"{done}/{len(course.tasks)} tasks done, {earned}/{total} points by the public checks")
+
+
+def show_hints(course: Course, task_id: str, lang: str, console: Console) -> None:
+    console.print(f"[bold]{task_id}[/bold] · {texts.task_title(course, task_id, lang)}")
+    for number, hint in enumerate(texts.task_hints(course, task_id, lang), start=1):
+        console.print(f"  {texts.say('hint', lang, number=number, total=len(course.tasks[task_id].hints), text=hint)}")
+
+
+def pristine_stub(course: Course, lesson_id: str) -> str:
+    """The lesson file as released: the edition's own copy, else the course repository's last commit."""
+    lesson = course.lesson(lesson_id)
+    copy = course.root / STUB_COPIES / lesson.directory / lesson.filename
+    if copy.is_file():
+        return copy.read_text(encoding="utf-8")
+    relative = f"{layout.EXERCISES}/{lesson.directory}/{lesson.filename}"
+    shown = subprocess.run(
+        ["git", "show", f"HEAD:{relative}"], cwd=course.root, capture_output=True, text=True, check=False
+    )
+    if shown.returncode != 0:
+        raise click.ClickException(f"no released copy of {relative} here ({STUB_COPIES}/ or git) to reset it from")
+    return shown.stdout
+
+
+def reset(course: Course, lesson_id: str, assume_yes: bool, console: Console) -> None:
+    lesson = course.lesson(lesson_id)
+    target = layout.stub(course, lesson)
+    original = pristine_stub(course, lesson_id)
+    if target.is_file() and target.read_text(encoding="utf-8") == original:
+        console.print(f"{target} is already the original stub: nothing to do")
+        return
+    if not assume_yes and not click.confirm(
+        f"Replace {target} with the original stub (your file is kept as a backup)?"
+    ):
+        console.print("nothing changed")
+        return
+    if target.is_file():
+        backup = target.with_name(f"{target.name}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
+        shutil.copy2(target, backup)
+        console.print(f"your version is kept in {backup}")
+    target.write_text(original, encoding="utf-8")
+    console.print(f"restored {target}")
+
+
+def function_of_task(source: str, task_id: str) -> str | None:
+    """The name of the stub function whose TODO names TASK_ID."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and f"TODO {task_id}" in ast.get_source_segment(
+            source, node
+        ):
+            return node.name
+    return None
+
+
+def solution_of(course: Course, task_id: str, console: Console) -> None:
+    if not course.course.solutions_after_pass:
+        raise click.ClickException(
+            "this course edition does not show reference solutions (course.toml: solutions_after_pass = false)"
+        )
+    from torchcamp.student.checks import run_public_tests, task_statuses
+
+    lesson = course.lesson_of_task(task_id)
+    with console.status(f"checking {task_id} first ..."):
+        status = task_statuses(run_public_tests(course, [lesson.id])).get(task_id)
+    if status != Status.PASSED:
+        raise click.ClickException(f"{task_id} is not done yet: the reference is shown once your code passes it")
+    reference = layout.solution(course, lesson)
+    if not reference.is_file():
+        raise click.ClickException(f"{reference} is not part of this edition")
+    source = reference.read_text(encoding="utf-8")
+    name = function_of_task(layout.stub(course, lesson).read_text(encoding="utf-8"), task_id)
+    node = next(
+        (n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef | ast.ClassDef) and n.name == name), None
+    )
+    from rich.syntax import Syntax
+
+    console.print(Syntax(ast.get_source_segment(source, node) if node else source, "python"))
+
+
+def doctor(course: Course, console: Console) -> bool:
+    from torchcamp.student.doctor import findings
+
+    everything_fine = True
+    for finding in findings(course):
+        mark = "[green]ok[/green]  " if finding.ok else "[red]fix[/red] "
+        console.print(f"{mark} {finding.what}")
+        if not finding.ok:
+            everything_fine = False
+            for line in finding.fix.splitlines():
+                console.print(f"       {line}")
+    return everything_fine
+
+
+def register(main: click.Group, open_course, course_option) -> None:
+    """Add the student's commands to the `torchcamp` group."""
+
+    @main.command("list")
+    @lang_option
+    @course_option
+    def list_tasks(lang: str | None, course_dir: Path | None) -> None:
+        """Every task: done, failing or not started, its points, and overall progress (runs the public checks)."""
+        progress(open_course(course_dir), texts.language(lang), Console())
+
+    @main.command("hint")
+    @click.argument("task_id", metavar="TASK")
+    @lang_option
+    @course_option
+    def hint(task_id: str, lang: str | None, course_dir: Path | None) -> None:
+        """Every hint of TASK, such as 04.train_step, the last one included."""
+        course = open_course(course_dir)
+        show_hints(course, known_task(course, task_id), texts.language(lang), Console())
+
+    @main.command("reset")
+    @click.argument("lesson_id", metavar="NN")
+    @click.option("--yes", "assume_yes", is_flag=True, help="Do not ask first.")
+    @course_option
+    def reset_lesson(lesson_id: str, assume_yes: bool, course_dir: Path | None) -> None:
+        """Put lesson NN's file back as it was released (your version is kept as a .bak file)."""
+        course = open_course(course_dir)
+        if lesson_id not in {lesson.id for lesson in course.lessons}:
+            raise click.UsageError(
+                f"no lesson {lesson_id!r}: lessons are {', '.join(item.id for item in course.lessons)}"
+            )
+        reset(course, lesson_id, assume_yes, Console())
+
+    @main.command("doctor")
+    @course_option
+    def doctor_command(course_dir: Path | None) -> None:
+        """Versions, the device lessons will use, the data, the environment: each problem with its fix."""
+        if not doctor(open_course(course_dir), Console()):
+            raise SystemExit(1)
+
+    @main.command("solution")
+    @click.argument("task_id", metavar="TASK")
+    @course_option
+    def solution(task_id: str, course_dir: Path | None) -> None:
+        """The reference solution of TASK, once your code passes it (where the course allows it)."""
+        course = open_course(course_dir)
+        solution_of(course, known_task(course, task_id), Console())
+
+    @main.command("watch")
+    @click.option("--lesson", "lesson_id", help="Start at this lesson (default: the first one not done).")
+    @click.option("--poll", is_flag=True, help="Check the files every half second instead of waiting for file events.")
+    @lang_option
+    @course_option
+    def watch(lesson_id: str | None, poll: bool, lang: str | None, course_dir: Path | None) -> None:
+        """Re-check the current lesson on every save; move on when it passes."""
+        from torchcamp.student.watch import watch_course
+
+        watch_course(open_course(course_dir), lesson_id, poll, texts.language(lang))
