@@ -19,7 +19,7 @@ MUTANTS = [
         "",
         mistake="ignores_budget",
     ),
-    Mutant("08.tier_3", "stops after one epoch", "for epoch in range(epochs):", "for epoch in range(1):"),
+    Mutant("08.tier_3", "stops after one epoch", "for _ in range(epochs):", "for _ in range(1):"),
     Mutant(
         "08.tier_1",
         "trains on unnormalized pixels",
