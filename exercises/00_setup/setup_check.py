@@ -48,3 +48,13 @@ def random_matrix_on(device: str, seed: int) -> torch.Tensor:
     change PyTorch's global random state (use a torch.Generator).
     """
     raise NotImplementedError("TODO 00.smoke_test: a seeded generator, torch.rand, then .to(device)")
+
+
+def error_report(source: str) -> dict | None:
+    """Where and what: compile SOURCE (Python code as text) without running it. For code that
+    does not compile, {"line": the line number Python names, "kind": the error's class name};
+    None when it compiles.
+
+    The original tutorial's network begins with `iimport torch.nn as nn`: run that line in
+    Python and read the error before you write this (see README)."""
+    raise NotImplementedError("TODO 00.read_the_error: compile, catch the error, read its line and type")

@@ -110,3 +110,26 @@ def test_global_generator_is_left_alone(student):
     assert student.run(global_generator_untouched, 7), (
         "random_matrix_on changed torch's global random stream: draw from your own torch.Generator"
     )
+
+
+TUTORIAL_TYPO = "iimport torch.nn as nn\n\nclass Net(nn.Module):\n    pass\n"
+
+
+@pytest.mark.task("00.read_the_error")
+def test_the_tutorials_typo_is_on_line_one(student):
+    assert_same(student.error_report(TUTORIAL_TYPO), {"line": 1, "kind": "SyntaxError"}, "the report of `iimport`")
+
+
+@pytest.mark.task("00.read_the_error")
+def test_an_error_further_down_and_an_indentation_error(student):
+    broken = "import torch\nx = torch.ones(2)\nprint(x.sum()\n"
+    assert_same(student.error_report(broken), {"line": 3, "kind": "SyntaxError"}, "the report of an unclosed (")
+    indented = "def f():\nreturn 1\n"
+    assert_same(
+        student.error_report(indented), {"line": 2, "kind": "IndentationError"}, "the report of a missing indent"
+    )
+
+
+@pytest.mark.task("00.read_the_error")
+def test_working_code_has_no_report(student):
+    assert student.error_report("import torch\nx = torch.ones(2)\n") is None, "code that compiles gets None"

@@ -51,3 +51,10 @@ def branch_loss_and_grad(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     Return (loss without its graph, the gradient of loss with respect to x).
     """
     raise NotImplementedError("TODO 03.dynamic_graph: an ordinary if, then backward")
+
+
+def sgd_update_in_place(weights: torch.Tensor, grad: torch.Tensor, lr: float) -> torch.Tensor:
+    """One gradient-descent step on `weights`, a leaf that requires grad, in place: the caller's
+    tensor itself becomes weights - lr * grad, stays a leaf that requires grad, and records no
+    graph. Return that same tensor (see README: torch.add, add_ and autograd)."""
+    raise NotImplementedError("TODO 03.in_place: an in-place subtraction where autograd records nothing")

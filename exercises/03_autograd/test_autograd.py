@@ -97,3 +97,31 @@ def test_negative_branch(student):
     loss, grad = student.branch_loss_and_grad(torch.tensor([-1.0, -2.0, -3.0, -4.0]))
     assert_same(loss, torch.tensor(-1.5), "the loss when the sum is negative (y = x + 1)")
     assert_same(grad, torch.full((4,), 0.25), "the gradient when the sum is negative")
+
+
+def update_observed(module):
+    """What an in-place update did to the caller's tensor (looked at where it happened)."""
+    weights = torch.tensor([1.0, 2.0], requires_grad=True)
+    try:
+        returned = module.sgd_update_in_place(weights, torch.tensor([0.5, 1.0]), 0.1)
+    except NotImplementedError:  # still the stub (a RuntimeError too): a TODO, not a mistake
+        raise
+    except RuntimeError as error:
+        return {"refused": str(error)}
+    return {
+        "values": weights.detach().clone(),
+        "same_tensor": returned is weights,
+        "leaf": weights.is_leaf,
+        "requires_grad": weights.requires_grad,
+    }
+
+
+@pytest.mark.task("03.in_place")
+def test_the_callers_tensor_is_updated_in_place(student):
+    seen = student.run(update_observed)
+    mistake_if("refused" in seen, "03.in_place", "recorded_in_place", seen.get("refused", ""))
+    mistake_if(
+        not seen["same_tensor"] or torch.equal(seen["values"], torch.tensor([1.0, 2.0])), "03.in_place", "not_in_place"
+    )
+    assert_same(seen["values"], torch.tensor([0.95, 1.9]), "the weights after one step with lr=0.1")
+    assert seen["leaf"] and seen["requires_grad"], "the weights must stay a leaf that requires grad, ready to train"

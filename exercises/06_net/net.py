@@ -38,3 +38,19 @@ def softmax(logits: torch.Tensor) -> torch.Tensor:
     """Softmax along the last dimension, written yourself (no torch.softmax):
     exp(x_i) / sum_j exp(x_j). It must not overflow for logits like 1000."""
     raise NotImplementedError("TODO 06.softmax: exponentiate and normalize, stably")
+
+
+class DynamicNet(nn.Module):
+    """Up to `max_depth` layers nn.Linear(width, width), each followed by ReLU; forward(x, depth)
+    applies the first `depth` of them, so the depth is chosen at run time, call by call
+    (the original tutorial's DynamicNet, repaired: see README).
+
+    Make the layers once, in __init__, as self.layers = an nn.ModuleList. forward raises
+    ValueError for a depth outside 0..max_depth."""
+
+    def __init__(self, width: int = 10, max_depth: int = 5) -> None:
+        super().__init__()
+        raise NotImplementedError("TODO 06.dynamic_net: the layers, made once and registered")
+
+    def forward(self, x: torch.Tensor, depth: int) -> torch.Tensor:
+        raise NotImplementedError("TODO 06.dynamic_net: the first `depth` layers, each with ReLU")

@@ -92,3 +92,39 @@ def test_softmax_of_large_scores(student):
         torch.tensor([[1.0, 0.0]]),
         "softmax of [1000, 0] (subtract the largest score before exp, or exp overflows)",
     )
+
+
+def dynamic_net_observed(module):
+    """Two calls at depth 2, the same by hand from the registered weights, and which layers learn."""
+    torch.manual_seed(0)
+    net = module.DynamicNet(4, 3)
+    x = torch.rand(2, 4)
+    first, second = net(x, 2), net(x, 2)
+    weights = net.state_dict()
+    by_hand = x
+    for index in range(2):
+        by_hand = torch.relu(by_hand @ weights[f"layers.{index}.weight"].T + weights[f"layers.{index}.bias"])
+    first.sum().backward()
+    learning = [name for name, parameter in net.named_parameters() if parameter.grad is not None]
+    return {
+        "parameters": sum(p.numel() for p in net.parameters()),
+        "calls_agree": bool(torch.equal(first, second)),
+        "matches_by_hand": bool(torch.allclose(first, by_hand, atol=1e-6)),
+        "learning": sorted(learning),
+        "depth_zero": bool(torch.equal(net(x, 0), x)),
+    }
+
+
+@pytest.mark.task("06.dynamic_net")
+def test_dynamic_depth_uses_registered_layers(student):
+    seen = student.run(dynamic_net_observed)
+    mistake_if(not seen["calls_agree"], "06.dynamic_net", "layers_in_forward", "two calls on the same input differ")
+    mistake_if(seen["parameters"] == 0, "06.dynamic_net", "plain_list", "the network has no parameters")
+    assert seen["parameters"] == 3 * (4 * 4 + 4), (
+        f"3 layers of Linear(4, 4) have 60 parameters, yours {seen['parameters']}"
+    )
+    assert seen["matches_by_hand"], "at depth 2 the output should be relu(layers[1](relu(layers[0](x))))"
+    assert seen["learning"] == ["layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight"], (
+        f"after backward at depth 2, exactly the first two layers should have gradients; yours: {seen['learning']}"
+    )
+    assert seen["depth_zero"], "at depth 0 the input comes back unchanged"

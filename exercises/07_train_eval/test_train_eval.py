@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+from torchcamp.testing.compare import assert_same
 from torchcamp.testing.mistakes import mistake_if
 
 
@@ -121,3 +122,21 @@ def test_evaluation_in_eval_mode_without_a_graph_and_mode_restored(student):
     mistake_if(any(training for training, _ in modes), "07.evaluate", "training_mode")
     mistake_if(any(graph for _, graph in modes), "07.evaluate", "graph_recorded")
     mistake_if(not training_after, "07.evaluate", "mode_not_restored")
+
+
+def report_on_two_splits(module):
+    """A stand-in model that is right on every training row and on half of the test rows."""
+    table = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    train = torch.utils.data.TensorDataset(torch.arange(4), torch.tensor([0, 1, 0, 1]))
+    test = torch.utils.data.TensorDataset(torch.arange(4), torch.tensor([0, 1, 1, 0]))
+    loaders = (torch.utils.data.DataLoader(split, batch_size=3) for split in (train, test))
+    return module.accuracy_report(Scores(table), *loaders, "cpu")
+
+
+@pytest.mark.task("07.generalization_gap")
+def test_test_accuracy_and_the_gap(student):
+    report = student.run(report_on_two_splits)
+    mistake_if(
+        report.get("test") == 1.0, "07.generalization_gap", "training_set_accuracy", "test accuracy 1.0, not 0.5"
+    )
+    assert_same(report, {"train": 1.0, "test": 0.5, "gap": 0.5}, "your report (train 4/4 right, test 2/4 right)")

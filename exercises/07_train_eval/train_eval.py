@@ -23,3 +23,10 @@ def evaluate(model: nn.Module, loader: DataLoader, device: str) -> float:
     Use evaluation mode and record no graph; leave the model in the mode (train or eval)
     it was in when you got it."""
     raise NotImplementedError("TODO 07.evaluate: eval mode, no_grad, argmax, count, restore the mode")
+
+
+def accuracy_report(model: nn.Module, train_loader: DataLoader, test_loader: DataLoader, device: str) -> dict:
+    """{"train": accuracy on train_loader, "test": accuracy on test_loader, "gap": train - test},
+    each measured with evaluate(). The test number is the model's accuracy: the original tutorial
+    measured on its training images, which says how well the model remembers them (see README)."""
+    raise NotImplementedError("TODO 07.generalization_gap: evaluate on each split, then the gap")

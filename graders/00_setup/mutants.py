@@ -25,4 +25,9 @@ MUTANTS = [
         "    generator = torch.Generator().manual_seed(seed)\n    return torch.rand(3, 3, generator=generator).to(device)",
         "    torch.manual_seed(seed)\n    return torch.rand(3, 3).to(device)",
     ),
+    Mutant("00.read_the_error", "always blames the first line", '"line": error.lineno', '"line": 1'),
+    Mutant(
+        "00.read_the_error", "reports the message, not the kind", '"kind": type(error).__name__', '"kind": error.msg'
+    ),
+    Mutant("00.read_the_error", "reports working code as broken", "    return None\n", "    return {}\n"),
 ]

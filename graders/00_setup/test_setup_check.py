@@ -74,3 +74,25 @@ def test_global_random_state_is_left_alone(student, seed):
         untouched,
         "the global random numbers after your call (use a torch.Generator, not torch.manual_seed)",
     )
+
+
+GOOD_LINES = ["import torch", "x = torch.ones(3)", "y = x * 2", "total = y.sum()", "print(total)", "z = [1, 2, 3]"]
+BROKEN_LINES = ["iimport torch", "print(x.sum()", "def f(:", "x = = 1", "for i in range(3) print(i)", "return = 5"]
+
+
+@pytest.mark.task("00.read_the_error")
+@given(
+    before=st.lists(st.sampled_from(GOOD_LINES), max_size=6),
+    broken=st.sampled_from(BROKEN_LINES),
+    after=st.lists(st.sampled_from(GOOD_LINES), max_size=3),
+)
+def test_report_names_the_broken_line_and_the_kind(student, reference, before, broken, after):
+    source = "\n".join([*before, broken, *after]) + "\n"
+    assert_same(student.error_report(source), reference.error_report(source), f"your report of:\n{source}")
+
+
+@pytest.mark.task("00.read_the_error")
+@given(lines=st.lists(st.sampled_from(GOOD_LINES), max_size=8))
+def test_code_that_compiles_has_no_report(student, lines):
+    source = "\n".join(lines) + "\n"
+    assert student.error_report(source) is None, f"this code compiles, yet you reported an error:\n{source}"

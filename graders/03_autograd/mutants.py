@@ -41,4 +41,19 @@ MUTANTS = [
         "torch.tensor(values, dtype=torch.float32, requires_grad=True)",
         "torch.tensor(values, dtype=torch.float32, requires_grad=True) * 1",
     ),
+    Mutant(
+        "03.in_place",
+        "makes a new tensor instead of changing the caller's",
+        "        weights.sub_(lr * grad)\n    return weights",
+        "        weights = weights - lr * grad\n    return weights",
+        mistake="not_in_place",
+    ),
+    Mutant(
+        "03.in_place",
+        "changes the leaf while autograd records",
+        "    with torch.no_grad():\n        weights.sub_(lr * grad)",
+        "    weights.sub_(lr * grad)",
+        mistake="recorded_in_place",
+    ),
+    Mutant("03.in_place", "climbs the gradient", "weights.sub_(lr * grad)", "weights.add_(lr * grad)"),
 ]

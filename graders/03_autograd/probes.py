@@ -32,3 +32,16 @@ def detach_facts(module, x):
         "squared": squared,
         "squared_has_graph": squared.grad_fn is not None,
     }
+
+
+def in_place_update_facts(module, weights, grad, lr):
+    """Probe: the caller's tensor after the update, and whether the same tensor came back."""
+    weights = weights.detach().clone().requires_grad_(True)
+    returned = module.sgd_update_in_place(weights, grad, lr)
+    return {
+        "values": weights.detach().clone(),
+        "same_tensor": returned is weights,
+        "is_leaf": weights.is_leaf,
+        "requires_grad": weights.requires_grad,
+        "grad_fn": weights.grad_fn is not None,
+    }

@@ -1,12 +1,13 @@
 """Hidden graders for lesson 03."""
 
 import pytest
+import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.probes import load_probes
-from torchcamp.testing.strategies import float_tensors
+from torchcamp.testing.strategies import float_tensors, seeds, shapes
 
 probes = load_probes(__file__)
 
@@ -89,4 +90,17 @@ def test_both_branches(student, reference, x):
 def test_negative_branch(student, reference, x):
     assert_same(
         student.branch_loss_and_grad(x), reference.branch_loss_and_grad(x), "your (loss, gradient) when x.sum() <= 0"
+    )
+
+
+@pytest.mark.task("03.in_place")
+@given(shape=shapes(1, 3), seed=seeds, lr=st.floats(0.001, 2.0))
+def test_in_place_update_matches_the_reference(student, reference, shape, seed, lr):
+    generator = torch.Generator().manual_seed(seed)
+    weights, grad = torch.randn(shape, generator=generator), torch.randn(shape, generator=generator)
+    expected = probes.in_place_update_facts(reference, weights, grad, lr)
+    assert_same(
+        student.run(probes.in_place_update_facts, weights, grad, lr),
+        expected,
+        f"the caller's weights after one in-place step with lr={lr:g}",
     )

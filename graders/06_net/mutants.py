@@ -34,4 +34,21 @@ MUTANTS = [
         mistake="overflow",
     ),
     Mutant("06.to_device", "never moves the model", "return Net().to(device)", "return Net()"),
+    Mutant(
+        "06.dynamic_net",
+        "creates its layers inside forward",
+        "        for layer in self.layers[:depth]:\n            x = torch.relu(layer(x))",
+        "        for _ in range(depth):\n            x = torch.relu(nn.Linear(x.shape[-1], x.shape[-1])(x))",
+        mistake="layers_in_forward",
+    ),
+    Mutant(
+        "06.dynamic_net",
+        "keeps its layers in a plain list",
+        "self.layers = nn.ModuleList(nn.Linear(width, width) for _ in range(max_depth))",
+        "self.layers = [nn.Linear(width, width) for _ in range(max_depth)]",
+        mistake="plain_list",
+    ),
+    Mutant(
+        "06.dynamic_net", "always uses every layer", "for layer in self.layers[:depth]:", "for layer in self.layers:"
+    ),
 ]

@@ -32,3 +32,21 @@ def parameter_devices_and_output(module, device):
 def relu_and_input(module, x):
     result = module.relu(x)
     return result, x
+
+
+def dynamic_output(module, state, x, depth):
+    """Probe: DynamicNet's output at DEPTH with the reference's weights (None: the keys differ)."""
+    width, max_depth = x.shape[-1], len({key.split(".")[1] for key in state})
+    net = module.DynamicNet(width, max_depth)
+    if sorted(net.state_dict()) != sorted(state):
+        return {"keys": sorted(net.state_dict())}
+    net.load_state_dict(state)
+    return {"output": net(x, depth).detach()}
+
+
+def dynamic_depth_refused(module, depth):
+    try:
+        module.DynamicNet(3, 2)(torch.zeros(1, 3), depth)
+    except ValueError:
+        return True
+    return False

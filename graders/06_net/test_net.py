@@ -64,3 +64,27 @@ def test_softmax_is_stable_for_huge_logits(student, logits):
     result = student.softmax(logits)
     assert not torch.isnan(result).any(), "softmax gave NaN: subtract the row maximum before exp()"
     assert_same(result, torch.softmax(logits, dim=-1), "softmax(logits)", rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.task("06.dynamic_net")
+@given(seed=seeds, width=st.integers(1, 6), max_depth=st.integers(1, 5), batch=st.integers(1, 4), data=st.data())
+def test_dynamic_net_matches_the_reference_at_every_depth(student, reference, seed, width, max_depth, batch, data):
+    depth = data.draw(st.integers(0, max_depth), label="depth")
+    torch.manual_seed(seed)
+    model = reference.DynamicNet(width, max_depth)
+    state = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+    x = torch.randn(batch, width, generator=torch.Generator().manual_seed(seed))
+    expected = {"output": model(x, depth).detach()}
+    assert_same(
+        student.run(probes.dynamic_output, state, x, depth),
+        expected,
+        f"your DynamicNet({width}, {max_depth}) at depth {depth}, with the reference's weights",
+        atol=1e-5,
+        rtol=1e-5,
+    )
+
+
+@pytest.mark.task("06.dynamic_net")
+@given(depth=st.sampled_from([-1, 3, 7]))
+def test_dynamic_net_refuses_a_depth_it_does_not_have(student, depth):
+    assert student.run(probes.dynamic_depth_refused, depth), f"DynamicNet(3, 2) at depth {depth}: expected ValueError"

@@ -36,4 +36,18 @@ MUTANTS = [
     ),
     Mutant("07.evaluate", "never switches to eval mode", "    model.eval()\n", "", mistake="training_mode"),
     Mutant("07.evaluate", "counts only the last batch", "correct += ", "correct = "),
+    Mutant(
+        "07.generalization_gap",
+        "measures the test number on the training images",
+        "    test = evaluate(model, test_loader, device)",
+        "    test = evaluate(model, train_loader, device)",
+        mistake="training_set_accuracy",
+    ),
+    Mutant("07.generalization_gap", "the gap the wrong way round", '"gap": train - test', '"gap": test - train'),
+    Mutant(
+        "07.generalization_gap",
+        "swaps the two accuracies",
+        '{"train": train, "test": test,',
+        '{"train": test, "test": train,',
+    ),
 ]

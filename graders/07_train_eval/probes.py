@@ -67,3 +67,15 @@ def evaluation_facts(module, table, labels, batch_size, start_in_train_mode):
     )
     accuracy = module.evaluate(model, loader, "cpu")
     return {"accuracy": accuracy, "during": seen, "mode_after": model.training, "table_after": model.table.detach()}
+
+
+def report_facts(module, table, train_labels, test_labels, batch_size):
+    """Probe: the student's report for a fixed table of scores on two splits."""
+    model = Scores(table)
+    loaders = [
+        torch.utils.data.DataLoader(
+            torch.utils.data.TensorDataset(torch.arange(len(labels)), labels), batch_size=batch_size
+        )
+        for labels in (train_labels, test_labels)
+    ]
+    return module.accuracy_report(model, *loaders, "cpu")

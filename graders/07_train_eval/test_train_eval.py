@@ -50,3 +50,19 @@ def test_evaluation_matches_reference(student, reference, case, batch_size, star
         expected,
         "accuracy, (mode, graph recorded) at each forward, mode afterwards, weights afterwards",
     )
+
+
+@pytest.mark.task("07.generalization_gap")
+@given(case=logits_and_labels(), seed=seeds, batch_size=st.integers(1, 8))
+def test_report_matches_the_reference(student, reference, case, seed, batch_size):
+    table, train_labels = case
+    classes = table.shape[1]
+    test_labels = torch.randint(0, classes, train_labels.shape, generator=torch.Generator().manual_seed(seed))
+    expected = probes.report_facts(reference, table, train_labels, test_labels, batch_size)
+    assert_same(
+        student.run(probes.report_facts, table, train_labels, test_labels, batch_size),
+        expected,
+        "your report on two splits",
+        atol=1e-6,
+        rtol=1e-6,
+    )

@@ -39,3 +39,11 @@ def default_device() -> torch.device:
 def random_matrix_on(device: str, seed: int) -> torch.Tensor:
     generator = torch.Generator().manual_seed(seed)
     return torch.rand(3, 3, generator=generator).to(device)
+
+
+def error_report(source: str) -> dict | None:
+    try:
+        compile(source, "snippet.py", "exec")  # checks the syntax; runs nothing
+    except SyntaxError as error:  # IndentationError and TabError are SyntaxErrors too
+        return {"line": error.lineno, "kind": type(error).__name__}
+    return None

@@ -48,3 +48,10 @@ def branch_loss_and_grad(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     loss = y.mean()
     loss.backward()
     return loss.detach(), leaf.grad
+
+
+def sgd_update_in_place(weights: torch.Tensor, grad: torch.Tensor, lr: float) -> torch.Tensor:
+    # autograd refuses an in-place change of a leaf it records for: make it where nothing is recorded.
+    with torch.no_grad():
+        weights.sub_(lr * grad)
+    return weights

@@ -30,3 +30,17 @@ def softmax(logits: torch.Tensor) -> torch.Tensor:
     shifted = logits - logits.max(dim=-1, keepdim=True).values
     exponentials = shifted.exp()
     return exponentials / exponentials.sum(dim=-1, keepdim=True)
+
+
+class DynamicNet(nn.Module):
+    def __init__(self, width: int = 10, max_depth: int = 5) -> None:
+        super().__init__()
+        # Made once and registered: trained by the optimizer, saved in the state_dict.
+        self.layers = nn.ModuleList(nn.Linear(width, width) for _ in range(max_depth))
+
+    def forward(self, x: torch.Tensor, depth: int) -> torch.Tensor:
+        if not 0 <= depth <= len(self.layers):
+            raise ValueError(f"depth must be between 0 and {len(self.layers)}, got {depth}")
+        for layer in self.layers[:depth]:
+            x = torch.relu(layer(x))
+        return x

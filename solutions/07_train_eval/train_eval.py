@@ -32,3 +32,9 @@ def evaluate(model: nn.Module, loader: DataLoader, device: str) -> float:
             seen += len(labels)
     model.train(was_training)
     return correct / seen
+
+
+def accuracy_report(model: nn.Module, train_loader: DataLoader, test_loader: DataLoader, device: str) -> dict:
+    train = evaluate(model, train_loader, device)
+    test = evaluate(model, test_loader, device)  # images the model never trained on: the honest number
+    return {"train": train, "test": test, "gap": train - test}
