@@ -84,7 +84,9 @@ def test_hints_advance_only_when_the_task_fails_on_its_own_code(student_repo):
     working = lesson_file.read_text()
     lesson_file.write_text(working + "\ndef broken(:\n")
     broken = run_pytest(student_repo, "exercises/00")
-    assert not re.search(r"hint \d/", broken.stdout), "a syntax error is not the task's own failure: no hint, no step forward"
+    assert not re.search(r"hint \d/", broken.stdout), (
+        "a syntax error is not the task's own failure: no hint, no step forward"
+    )
     lesson_file.write_text(working)
     assert "hint 2/3" in run_pytest(student_repo, "exercises/00").stdout
     third = run_pytest(student_repo, "exercises/00").stdout

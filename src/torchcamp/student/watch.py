@@ -70,7 +70,6 @@ def next_lesson(course: Course, lesson: Lesson) -> Lesson | None:
 
 
 def watch_course(course: Course, lesson_id: str | None, poll: bool, lang: str) -> None:
-    from watchfiles import watch
 
     console = Console()
     with console.status("starting: importing torch once for every check ..."):
@@ -79,6 +78,8 @@ def watch_course(course: Course, lesson_id: str | None, poll: bool, lang: str) -
     number = 0
     while lesson is not None:
         number += 1
+        lesson_file = layout.stub(course, lesson)
+        checked_version = signature(lesson_file)  # taken before the check: a save during it counts
         console.rule(f"check {number}: lesson {lesson.id} · {lesson.title}")
         started = time.monotonic()
         passed = check(course, lesson, lang)
@@ -89,8 +90,28 @@ def watch_course(course: Course, lesson_id: str | None, poll: bool, lang: str) -
             if lesson is None:
                 console.print("[bold green]every lesson passes its public checks[/bold green]")
             continue
-        lesson_file = layout.stub(course, lesson)
         console.print(f"waiting for you to save {lesson_file.relative_to(course.root)} (Ctrl-C stops) ...")
-        for changes in watch(lesson_file.parent, force_polling=poll or None, poll_delay_ms=500, debounce=200):
-            if any(Path(path) == lesson_file for _, path in changes):
-                break
+        sys.stdout.flush()  # seen now, even through a pipe
+        wait_for_a_save(lesson_file, checked_version, poll)
+
+
+def signature(path: Path) -> tuple[int, int, bytes]:
+    try:
+        return path.stat().st_mtime_ns, path.stat().st_size, path.read_bytes()
+    except OSError:
+        return 0, 0, b""
+
+
+def wait_for_a_save(lesson_file: Path, checked_version: tuple, poll: bool) -> None:
+    """Until LESSON_FILE differs from CHECKED_VERSION. File events wake this up at once; the
+    file is also compared every second, so a save made before the watch began, or an event
+    that never arrives, is still seen."""
+    from watchfiles import watch
+
+    events = watch(
+        lesson_file.parent, force_polling=poll or None, poll_delay_ms=500, debounce=200, rust_timeout=1000,
+        yield_on_timeout=True,
+    )  # fmt: skip
+    for _ in events:
+        if signature(lesson_file) != checked_version:
+            return
