@@ -102,6 +102,7 @@ def test_an_infinite_loop_ends_with_a_timeout(student_repo):
     )
     completed = run_pytest(student_repo, "exercises/01", "--timeout=3")
     assert "timeout  01.arange" in completed.stdout
+    assert "timed out: the check 'evens below ten' did not finish within 3 s" in completed.stdout
     assert "6/7 tasks done" in completed.stdout
 
 

@@ -23,7 +23,7 @@ from torchcamp.grading.results import RunResults, Status, TestOutcome, write_jso
 from torchcamp.pytest_plugin.final_task import final_task, record_final
 from torchcamp.pytest_plugin.outcomes import MAX_MESSAGE_CHARS, classify, describe, known_mistake, marker_problem
 from torchcamp.pytest_plugin.session import SESSION, GradingSession
-from torchcamp.pytest_plugin.student_report import failure_block, is_import_problem, wants_detail
+from torchcamp.pytest_plugin.student_report import failure_block, is_import_problem, wants_detail, what_was_checked
 from torchcamp.pytest_plugin.summary import pytest_terminal_summary
 
 __all__ = ["final_task", "pytest_terminal_summary", "record_final"]  # fixtures and a hook defined beside this file
@@ -232,6 +232,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
         else:
             outcome.status = classify(error) if report.when == "call" else Status.ERROR
             outcome.message = describe(error)
+            if outcome.status == Status.TIMEOUT and outcome.message.startswith("Failed: Timeout"):
+                # pytest-timeout's own words name neither the test nor the limit plainly.
+                limit = item.get_closest_marker("timeout")
+                seconds = limit.args[0] if limit and limit.args else item.config.getoption("timeout")
+                outcome.message = (
+                    f"timed out: the check '{what_was_checked(item)}' did not finish within {seconds:g} s "
+                    "(an endless loop, or far more work than the task needs?)"
+                )
             mistake = known_mistake(error)
             if mistake is not None:
                 outcome.mistake = f"{mistake.task}/{mistake.key}"
