@@ -28,7 +28,7 @@ def test_shape_dtype_and_first_difference_are_named():
 
 def test_containers_name_the_path_to_the_difference():
     text = message({"a": (torch.ones(1), 2)}, {"a": (torch.ones(1), 3)})
-    assert "your result['a'][1] is 2" in text
+    assert "your result › a › item 1 is 2" in text
     assert "should be a tensor" in message([1.0], torch.tensor([1.0]))
 
 

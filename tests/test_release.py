@@ -142,10 +142,10 @@ def test_installs_in_a_fresh_venv_and_grades_lesson_03(edition, tmp_path):
         )
 
     untouched = run_lesson()
-    assert untouched.returncode == 1 and "0/6 tasks done" in untouched.stdout, untouched.stdout + untouched.stderr
+    assert untouched.returncode == 1 and "0/7 tasks done" in untouched.stdout, untouched.stdout + untouched.stderr
     shutil.copy(ROOT / "solutions/03_autograd/autograd.py", edition / "exercises/03_autograd/autograd.py")
     try:
         solved = run_lesson()
-        assert solved.returncode == 0 and "6/6 tasks done" in solved.stdout, solved.stdout
+        assert solved.returncode == 0 and "7/7 tasks done" in solved.stdout, solved.stdout
     finally:
         shutil.copy(ROOT / "exercises/03_autograd/autograd.py", edition / "exercises/03_autograd/autograd.py")

@@ -86,8 +86,16 @@ def one_epoch_observed(module):
     torch.Tensor.to = counting_to
     try:
         module.train_one_epoch(model, loader, torch.optim.SGD(model.parameters(), lr=0.5), nn.CrossEntropyLoss(), "cpu")
+    except NotImplementedError:
+        raise
+    except Exception:  # on a machine without CUDA, .to("cuda") typed in ends here
+        if any(move.startswith("cuda") for move in moves):
+            return [], False, -1
+        raise
     finally:
         torch.Tensor.to = original_to
+    if any(move.startswith("cuda") for move in moves):
+        return model.seen, False, -1
     optimizer = torch.optim.SGD(expected.parameters(), lr=0.5)
     for images, labels in loader:
         optimizer.zero_grad()
@@ -100,6 +108,9 @@ def one_epoch_observed(module):
 @pytest.mark.task("07.train_epoch")
 def test_epoch_trains_in_training_mode_from_fresh_gradients_on_the_device(student):
     modes, same_weights, moves = student.run(one_epoch_observed)
+    mistake_if(
+        moves == -1, "07.train_epoch", "cuda_typed", "asked for device 'cpu', your epoch moved batches to 'cuda'"
+    )
     assert modes, "train_one_epoch never called the model"
     mistake_if(not all(training for training, _ in modes), "07.train_epoch", "no_training_mode")
     mistake_if(not same_weights, "07.train_epoch", "stale_gradients")

@@ -50,4 +50,11 @@ MUTANTS = [
         '{"train": train, "test": test,',
         '{"train": test, "test": train,',
     ),
+    Mutant(
+        "07.train_epoch",
+        "types 'cuda' instead of using the device it is given",
+        "        images, labels = images.to(device), labels.to(device)\n        optimizer.zero_grad()",
+        '        images, labels = images.to("cuda"), labels.to("cuda")\n        optimizer.zero_grad()',
+        mistake="cuda_typed",
+    ),
 ]

@@ -7,8 +7,10 @@ round k is one submission carrying the k-th mutant of every lesson, graded once.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,25 +83,31 @@ def public_verdicts(
     One pytest process per round, in student mode (student.checks). DATA_ROOT: where the
     final task's local estimate finds its data.
     """
-    verdicts: dict[Mutant, tuple[Status, set[str]]] = {}
-    for members in rounds(mutants):
+
+    def one_round(members: list[Mutant]) -> list[tuple[Mutant, tuple[Status, set[str]]]]:
         with tempfile.TemporaryDirectory(prefix="torchcamp-mutants-") as scratch:
             write_round(course, members, Path(scratch))
             lessons = sorted({mutant.lesson for mutant in members})
             outcomes = run_public_tests(course, lessons, submission=Path(scratch), data_root=data_root).tests
+        verdicts = []
         for mutant in members:
             mine = [outcome for outcome in outcomes if outcome.task == mutant.task]
             status = task_status(outcome.status for outcome in mine) if mine else Status.ERROR
-            verdicts[mutant] = status, {outcome.mistake for outcome in mine if outcome.mistake}
-    return verdicts
+            verdicts.append((mutant, (status, {outcome.mistake for outcome in mine if outcome.mistake})))
+        return verdicts
+
+    # Rounds are independent student-mode runs: two side by side on two cores (most of a
+    # round is one process importing torch and pytest).
+    with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+        return dict(verdict for verdicts in pool.map(one_round, rounds(mutants)) for verdict in verdicts)
 
 
 def grade_mutants(
     course: Course, mutants: list[Mutant], final_options: GradingOptions
 ) -> list[tuple[Mutant, TaskResult]]:
     """Each mutant with its task's result. FINAL_OPTIONS grade a round holding the final task."""
-    outcomes = []
-    for members in rounds(mutants):
+
+    def one_round(members: list[Mutant]) -> list[tuple[Mutant, TaskResult]]:
         with tempfile.TemporaryDirectory(prefix="torchcamp-mutants-") as scratch:
             write_round(course, members, Path(scratch))
             final = course.final is not None and any(mutant.lesson == course.final.lesson for mutant in members)
@@ -107,5 +115,8 @@ def grade_mutants(
                 course, scratch, [mutant.lesson for mutant in members], final_options if final else GradingOptions()
             )
         tasks = {task.id: task for task in result.tasks()}
-        outcomes += [(mutant, tasks[mutant.task]) for mutant in members]
-    return outcomes
+        return [(mutant, tasks[mutant.task]) for mutant in members]
+
+    # Two rounds side by side: the later rounds hold few lessons and leave a core idle alone.
+    with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+        return [outcome for outcomes in pool.map(one_round, rounds(mutants)) for outcome in outcomes]

@@ -258,7 +258,9 @@ def lesson_result(lesson: Lesson, outcomes: list[TestOutcome], file_problem: str
         else:
             status = task_status(outcome.status for outcome in mine)
             score = task_score(task.points, mine, task.partial_credit)
-            first_problem = next((outcome for outcome in mine if outcome.status != Status.PASSED), None)
+            # A hidden grader's failure first: it names the smallest failing input it found.
+            problems = sorted((o for o in mine if o.status != Status.PASSED), key=lambda o: not o.hidden)
+            first_problem = problems[0] if problems else None
             message = ""
             if first_problem is not None:
                 message = f"{property_name(first_problem.nodeid)}: {first_problem.message}"

@@ -225,6 +225,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
     if session is None or marker is None:
         return report
     outcome = recorded_outcome(item, session)
+    if report.skipped and outcome.status == Status.PASSED and outcome in session.outcomes:
+        session.outcomes.remove(outcome)  # a skipped test is no verdict: it neither passes nor fails its task
+        return report
     if report.failed and outcome.status == Status.PASSED:
         error = call.excinfo.value if call.excinfo else None
         if error is None:
