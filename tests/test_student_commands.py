@@ -150,3 +150,16 @@ def test_the_student_edition_says_its_grade_is_public_checks_only(tmp_path):
     assert (edition / ".torchcamp/stubs/01_tensors/tensors.py").is_file()
     graded = torchcamp("grade", ".", "--lesson", "00", "--unprotected", cwd=edition)
     assert graded.stdout.splitlines()[0].startswith("Public checks only"), graded.stdout
+
+
+def test_the_commands_speak_chinese(student_copy):
+    solve(student_copy, "01_tensors", "tensors")
+    listed = torchcamp("list", "--lang", "zh-CN", "--course", str(student_copy))
+    assert "已完成 7/51 个任务，按公开检查计 10/104 分" in listed.stdout, listed.stdout[-500:]
+    assert any("01.seeded" in line and "完成" in line for line in listed.stdout.splitlines())
+    assert "没有第 '42' 课" in torchcamp("reset", "42", "--lang", "zh-CN", "--course", str(student_copy)).stderr
+    environment = dict(os.environ, TORCHCAMP_LANG="zh-CN")
+    doctor = subprocess.run(
+        [sys.executable, "-m", "torchcamp.cli", "doctor"], capture_output=True, text=True, env=environment, check=False
+    )
+    assert "各课将使用设备" in doctor.stdout, doctor.stdout

@@ -165,3 +165,30 @@ def test_the_table_speaks_chinese_when_asked(student_repo):
         assert "torchcamp：你的任务" in completed.stdout
         assert "常见错误：你返回的是总体标准差" in completed.stdout
         assert "数据集的均值和标准差" in completed.stdout
+
+
+def test_failure_messages_speak_chinese_when_asked(student_repo):
+    use_solution(
+        student_repo, "02_tensor_ops", "tensor_ops", lambda s: s.replace("return t.int()", "return t.round().int()")
+    )
+    output = run_pytest(student_repo, "exercises/02", "--lang", "zh-CN").stdout
+    assert "你的结果 的形状和 dtype 都对，但数值不同：第一处不同在下标 (2,)" in output
+    assert "你的：tensor([1, 3, 6], dtype=torch.int32)" in output and "应为：tensor([1, 3, 5]" in output
+    assert "提示 1/2" in output
+    assert "different values" not in output and "yours:" not in output
+
+
+def test_a_task_that_calls_failing_code_points_at_that_code_first(student_repo):
+    use_solution(
+        student_repo,
+        "04_linear_regression",
+        "linear_regression",
+        lambda s: s.replace("    optimizer.step()\n", ""),  # the step never updates: fit_line cannot learn either
+    )
+    output = run_pytest(student_repo, "exercises/04").stdout
+    lines = output.splitlines()
+    row = next(number for number, line in enumerate(lines) if line.startswith("  failing  04.fit"))
+    fit_block = lines[row : row + 2]
+    assert "failing  04.train_step" in output and "failing  04.fit" in output
+    assert "fix 04.train_step first: this task calls that code" in fit_block[1], fit_block
+    assert not any("hint" in line for line in fit_block), "04.fit's own hint would send the student to the wrong place"

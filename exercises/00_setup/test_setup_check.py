@@ -5,6 +5,7 @@ import os
 import pytest
 import torch
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_raises, assert_same
 from torchcamp.testing.effects import leaves_global_stream_alone
 
@@ -77,9 +78,10 @@ def report_with_torch_saying(module, cuda, gpus, mps):
 @pytest.mark.task("00.versions")
 def test_report_asks_torch_each_time(student):
     report = student.run(report_with_torch_saying, True, 2, True)
-    assert (report["cuda"], report["gpus"], report["mps"]) == (True, 2, True), (
+    assert (report["cuda"], report["gpus"], report["mps"]) == (True, 2, True), tr(
         f"on a machine with 2 GPUs and MPS your report says {report}: ask torch when the function runs, "
-        "do not type this machine's answer in"
+        "do not type this machine's answer in",
+        f"在一台有 2 块 GPU 和 MPS 的机器上，你的报告是 {report}：应在函数运行时询问 torch，不要把这台机器的答案直接写进代码",
     )
 
 
@@ -98,7 +100,10 @@ def device_with_environment(module, value):
 @pytest.mark.task("00.default_device")
 def test_environment_override_wins(student):
     chosen = student.run(device_with_environment, "cuda:1")
-    assert chosen == "cuda:1", f"with TORCHCAMP_DEVICE=cuda:1 your default_device() chose {chosen!r}"
+    assert chosen == "cuda:1", tr(
+        f"with TORCHCAMP_DEVICE=cuda:1 your default_device() chose {chosen!r}",
+        f"设置 TORCHCAMP_DEVICE=cuda:1 时，你的 default_device() 选择了 {chosen!r}",
+    )
 
 
 def global_generator_untouched(module, seed):
@@ -107,29 +112,41 @@ def global_generator_untouched(module, seed):
 
 @pytest.mark.task("00.smoke_test")
 def test_global_generator_is_left_alone(student):
-    assert student.run(global_generator_untouched, 7), (
-        "random_matrix_on changed torch's global random stream: draw from your own torch.Generator"
+    assert student.run(global_generator_untouched, 7), tr(
+        "random_matrix_on changed torch's global random stream: draw from your own torch.Generator",
+        "random_matrix_on 改变了 torch 的全局随机数流：请从你自己的 torch.Generator 中抽取",
     )
 
 
 TUTORIAL_TYPO = "iimport torch.nn as nn\n\nclass Net(nn.Module):\n    pass\n"
+UNCLOSED_PARENTHESIS = "import torch\nx = torch.ones(2)\nprint(x.sum()\n"
+MISSING_INDENT = "def f():\nreturn 1\n"
+WORKING_CODE = "import torch\nx = torch.ones(2)\n"
 
 
 @pytest.mark.task("00.read_the_error")
 def test_the_tutorials_typo_is_on_line_one(student):
-    assert_same(student.error_report(TUTORIAL_TYPO), {"line": 1, "kind": "SyntaxError"}, "the report of `iimport`")
+    assert_same(
+        student.error_report(TUTORIAL_TYPO),
+        {"line": 1, "kind": "SyntaxError"},
+        tr("the report of `iimport`", "对 `iimport` 的报告"),
+    )
 
 
 @pytest.mark.task("00.read_the_error")
 def test_an_error_further_down_and_an_indentation_error(student):
-    broken = "import torch\nx = torch.ones(2)\nprint(x.sum()\n"
-    assert_same(student.error_report(broken), {"line": 3, "kind": "SyntaxError"}, "the report of an unclosed (")
-    indented = "def f():\nreturn 1\n"
     assert_same(
-        student.error_report(indented), {"line": 2, "kind": "IndentationError"}, "the report of a missing indent"
+        student.error_report(UNCLOSED_PARENTHESIS),
+        {"line": 3, "kind": "SyntaxError"},
+        tr("the report of an unclosed (", "对未闭合的“(”的报告"),
+    )
+    assert_same(
+        student.error_report(MISSING_INDENT),
+        {"line": 2, "kind": "IndentationError"},
+        tr("the report of a missing indent", "对缺少缩进的报告"),
     )
 
 
 @pytest.mark.task("00.read_the_error")
 def test_working_code_has_no_report(student):
-    assert student.error_report("import torch\nx = torch.ones(2)\n") is None, "code that compiles gets None"
+    assert student.error_report(WORKING_CODE) is None, tr("code that compiles gets None", "能编译的代码应得到 None")

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.effects import leaves_global_stream_alone
 
@@ -69,8 +70,9 @@ def edit_after_conversion(module):
 @pytest.mark.task("01.from_numpy")
 def test_tensor_shares_the_arrays_memory(student):
     seen = student.run(edit_after_conversion)
-    assert seen == 99.0, (
-        f"after array[0, 0] = 99 your tensor still holds {seen}: it copied the array instead of sharing it"
+    assert seen == 99.0, tr(
+        f"after array[0, 0] = 99 your tensor still holds {seen}: it copied the array instead of sharing it",
+        f"执行 array[0, 0] = 99 之后，你的张量仍是 {seen}：它复制了数组，而不是与数组共享内存",
     )
 
 
@@ -86,8 +88,9 @@ def seeded_normal_leaves_global_stream(module):
 
 @pytest.mark.task("01.seeded")
 def test_global_generator_is_left_alone(student):
-    assert student.run(seeded_normal_leaves_global_stream), (
-        "seeded_normal changed torch's global random stream: use your own torch.Generator"
+    assert student.run(seeded_normal_leaves_global_stream), tr(
+        "seeded_normal changed torch's global random stream: use your own torch.Generator",
+        "seeded_normal 改变了 torch 的全局随机数流：请使用你自己的 torch.Generator",
     )
 
 

@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 
 X = torch.tensor([[1, 2], [3, 4]])
@@ -83,14 +84,20 @@ def test_rows_of_a_transposed_tensor(student):
     # A transposed tensor is not contiguous in memory: .view() refuses it, .reshape() copes.
     transposed = torch.arange(12).reshape(3, 4).t()
     assert_same(
-        student.to_rows(transposed, 2), transposed.reshape(2, 6), "rows of a transposed (non-contiguous) tensor"
+        student.to_rows(transposed, 2),
+        transposed.reshape(2, 6),
+        tr("rows of a transposed (non-contiguous) tensor", "转置后（非连续）张量的各行"),
     )
 
 
 @pytest.mark.task("02.transpose")
 def test_transpose_the_last_two_of_three_dimensions(student):
     batch = torch.arange(12).reshape(2, 2, 3)
-    assert_same(student.swap_last_two(batch), batch.transpose(1, 2), "a batch of two 2×3 matrices, transposed")
+    assert_same(
+        student.swap_last_two(batch),
+        batch.transpose(1, 2),
+        tr("a batch of two 2×3 matrices, transposed", "一批两个 2×3 矩阵的转置"),
+    )
 
 
 @pytest.mark.task("02.dtype")
@@ -106,13 +113,19 @@ def test_outer_sum_shape(student):
 @pytest.mark.task("02.mean_sum")
 def test_mean_of_floats(student):
     mean, total = student.mean_and_sum(torch.tensor([1.0, 2.0, 6.0]))
-    assert_same((mean, total), (torch.tensor(3.0), torch.tensor(9.0)), "mean and sum of [1, 2, 6]")
+    assert_same(
+        (mean, total), (torch.tensor(3.0), torch.tensor(9.0)), tr("mean and sum of [1, 2, 6]", "[1, 2, 6] 的均值与和")
+    )
 
 
 @pytest.mark.task("02.products")
 def test_matrix_product_of_different_shapes(student):
     a, b = torch.ones(2, 3), torch.ones(3, 4)
-    assert_same(student.matrix_product(a, b), torch.full((2, 4), 3.0), "(2×3 ones) @ (3×4 ones)")
+    assert_same(
+        student.matrix_product(a, b),
+        torch.full((2, 4), 3.0),
+        tr("(2×3 ones) @ (3×4 ones)", "（2×3 全 1）@（3×4 全 1）"),
+    )
 
 
 def copy_and_view_after_edit(module):
@@ -126,5 +139,11 @@ def copy_and_view_after_edit(module):
 @pytest.mark.task("02.clone_view")
 def test_copy_is_independent_and_view_is_shared(student):
     through_copy, through_view = student.run(copy_and_view_after_edit)
-    assert through_copy == 0.0, "writing into your copy changed the original: return t.clone(), not t"
-    assert through_view == 7.0, "writing into your flat view did not change the original: a view shares memory"
+    assert through_copy == 0.0, tr(
+        "writing into your copy changed the original: return t.clone(), not t",
+        "写入你的副本改变了原张量：应返回 t.clone()，而不是 t",
+    )
+    assert through_view == 7.0, tr(
+        "writing into your flat view did not change the original: a view shares memory",
+        "写入你展平后的视图没有改变原张量：视图应与原张量共享内存",
+    )

@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 import torch
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.mistakes import mistake_if
 
@@ -12,7 +13,9 @@ from torchcamp.testing.mistakes import mistake_if
 @pytest.mark.task("03.requires_grad")
 def test_trackable_tensor(student):
     t = student.trackable([1.0, 2.0, 3.0])
-    assert t.requires_grad, "the tensor should record operations (requires_grad=True)"
+    assert t.requires_grad, tr(
+        "the tensor should record operations (requires_grad=True)", "这个张量应记录运算（requires_grad=True）"
+    )
     assert_same(t.detach(), torch.tensor([1.0, 2.0, 3.0]))
 
 
@@ -39,7 +42,12 @@ def test_two_backwards_double_the_gradient(student):
 @pytest.mark.task("03.zero_grad")
 def test_only_the_cube_gradient_remains(student):
     gradient = student.grad_after_reset(torch.tensor([1.0, 2.0]))
-    mistake_if(torch.equal(gradient, torch.tensor([5.0, 16.0])), "03.zero_grad", "not_reset", "2x + 3x² at x = 1, 2")
+    mistake_if(
+        torch.equal(gradient, torch.tensor([5.0, 16.0])),
+        "03.zero_grad",
+        "not_reset",
+        tr("2x + 3x² at x = 1, 2", "x = 1, 2 处的 2x + 3x²"),
+    )
     assert_same(gradient, torch.tensor([3.0, 12.0]))
 
 
@@ -58,8 +66,13 @@ def dtype_and_leaf(module, values):
 @pytest.mark.task("03.requires_grad")
 def test_whole_numbers_become_a_float_leaf(student):
     dtype, leaf = student.run(dtype_and_leaf, [1, 2, 3])
-    assert dtype == torch.float32, f"gradients need floating point numbers; your tensor is {dtype}"
-    assert leaf, "return the tensor you created (a leaf): any operation on it makes a new, non-leaf tensor"
+    assert dtype == torch.float32, tr(
+        f"gradients need floating point numbers; your tensor is {dtype}", f"梯度需要浮点数；你的张量是 {dtype}"
+    )
+    assert leaf, tr(
+        "return the tensor you created (a leaf): any operation on it makes a new, non-leaf tensor",
+        "返回你创建的那个张量（叶子节点）：对它做任何运算都会得到一个新的非叶子张量",
+    )
 
 
 def backward_calls_and_callers_tensor(module, name, *extra):
@@ -78,7 +91,11 @@ def test_autograd_computes_it_and_the_input_is_left_alone(student):
 
 @pytest.mark.task("03.accumulate")
 def test_three_backwards_triple_the_gradient(student):
-    assert_same(student.accumulated_grad(torch.tensor([1.0, 2.0]), 3), torch.tensor([6.0, 12.0]), "3 backward passes")
+    assert_same(
+        student.accumulated_grad(torch.tensor([1.0, 2.0]), 3),
+        torch.tensor([6.0, 12.0]),
+        tr("3 backward passes", "3 次反向传播"),
+    )
 
 
 def detached_shares_memory(module):
@@ -95,8 +112,10 @@ def test_detached_tensor_shares_memory(student):
 @pytest.mark.task("03.dynamic_graph")
 def test_negative_branch(student):
     loss, grad = student.branch_loss_and_grad(torch.tensor([-1.0, -2.0, -3.0, -4.0]))
-    assert_same(loss, torch.tensor(-1.5), "the loss when the sum is negative (y = x + 1)")
-    assert_same(grad, torch.full((4,), 0.25), "the gradient when the sum is negative")
+    assert_same(
+        loss, torch.tensor(-1.5), tr("the loss when the sum is negative (y = x + 1)", "和为负时的损失（y = x + 1）")
+    )
+    assert_same(grad, torch.full((4,), 0.25), tr("the gradient when the sum is negative", "和为负时的梯度"))
 
 
 def update_observed(module):
@@ -123,5 +142,12 @@ def test_the_callers_tensor_is_updated_in_place(student):
     mistake_if(
         not seen["same_tensor"] or torch.equal(seen["values"], torch.tensor([1.0, 2.0])), "03.in_place", "not_in_place"
     )
-    assert_same(seen["values"], torch.tensor([0.95, 1.9]), "the weights after one step with lr=0.1")
-    assert seen["leaf"] and seen["requires_grad"], "the weights must stay a leaf that requires grad, ready to train"
+    assert_same(
+        seen["values"],
+        torch.tensor([0.95, 1.9]),
+        tr("the weights after one step with lr=0.1", "以 lr=0.1 更新一步后的权重"),
+    )
+    assert seen["leaf"] and seen["requires_grad"], tr(
+        "the weights must stay a leaf that requires grad, ready to train",
+        "权重必须仍是需要梯度的叶子张量，以便继续训练",
+    )

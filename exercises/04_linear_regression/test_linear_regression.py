@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.mistakes import mistake_if
 
 X = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
@@ -19,7 +20,10 @@ def output_and_parameter_count(module, x):
 def test_model_maps_n_by_1_to_n_by_1(student):
     output, parameters = student.run(output_and_parameter_count, X)
     assert output.shape == (4, 1)
-    assert parameters == 2, f"a line has 2 parameters (weight and bias), your model has {parameters}"
+    assert parameters == 2, tr(
+        f"a line has 2 parameters (weight and bias), your model has {parameters}",
+        f"一条直线有 2 个参数（权重和偏置），你的模型有 {parameters} 个",
+    )
 
 
 def loss_before_and_after_one_step(module, x, y):
@@ -49,14 +53,18 @@ def losses_over_steps(module, x, y, steps):
 @pytest.mark.task("04.train_step")
 def test_steps_return_a_falling_float_loss(student):
     losses = student.run(losses_over_steps, X, Y, 5)
-    assert all(isinstance(loss, float) for loss in losses), "train_step should return loss.item(), a float"
+    assert all(isinstance(loss, float) for loss in losses), tr(
+        "train_step should return loss.item(), a float", "train_step 应返回 loss.item()，即一个 float"
+    )
     assert losses[-1] < losses[0]
 
 
 @pytest.mark.task("04.fit")
 def test_recovers_y_equals_two_x(student):
     weight, bias = student.fit_line(X, Y)
-    assert abs(weight - 2) < 0.05 and abs(bias) < 0.1, f"got y = {weight:.3f} x + {bias:.3f}"
+    assert abs(weight - 2) < 0.05 and abs(bias) < 0.1, tr(
+        f"got y = {weight:.3f} x + {bias:.3f}", f"得到 y = {weight:.3f} x + {bias:.3f}"
+    )
 
 
 def tool_kinds(module):
@@ -68,9 +76,16 @@ def tool_kinds(module):
 @pytest.mark.task("04.tools")
 def test_mean_squared_error_and_plain_sgd(student):
     loss_name, optimizer_name, lr = student.run(tool_kinds)
-    mistake_if(loss_name != "MSELoss", "04.tools", "wrong_loss", f"you chose {loss_name}")
-    mistake_if(optimizer_name != "SGD", "04.tools", "wrong_optimizer", f"you chose {optimizer_name}")
-    assert lr == 0.125, f"use the learning rate you were given (0.125); yours is {lr}"
+    mistake_if(loss_name != "MSELoss", "04.tools", "wrong_loss", tr(f"you chose {loss_name}", f"你选择了 {loss_name}"))
+    mistake_if(
+        optimizer_name != "SGD",
+        "04.tools",
+        "wrong_optimizer",
+        tr(f"you chose {optimizer_name}", f"你选择了 {optimizer_name}"),
+    )
+    assert lr == 0.125, tr(
+        f"use the learning rate you were given (0.125); yours is {lr}", f"请使用传入的学习率（0.125）；你的是 {lr}"
+    )
 
 
 def step_after_a_stale_gradient(module, x, y):
@@ -102,4 +117,7 @@ def test_a_step_starts_from_fresh_gradients(student):
 def test_the_number_of_epochs_matters(student):
     one = student.fit_line(X, Y, epochs=1)
     many = student.fit_line(X, Y, epochs=300)
-    assert one != many, "fit_line gave the same line after 1 epoch and after 300: train for `epochs` steps"
+    assert one != many, tr(
+        "fit_line gave the same line after 1 epoch and after 300: train for `epochs` steps",
+        "fit_line 训练 1 个 epoch 和 300 个 epoch 得到的直线相同：请训练 `epochs` 步",
+    )

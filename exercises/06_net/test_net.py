@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.mistakes import mistake_if
 
@@ -57,19 +58,23 @@ def test_logits_are_linear_relu_linear(student):
     rows_sum_to_one = torch.allclose(output.sum(dim=1), torch.ones(len(output))) and bool((output >= 0).all())
     mistake_if(rows_sum_to_one, "06.net", "softmax_in_forward")
     mistake_if(torch.allclose(output, without_relu, atol=1e-5), "06.net", "missing_activation")
-    assert torch.allclose(output, expected, atol=1e-5), (
+    assert torch.allclose(output, expected, atol=1e-5), tr(
         "forward should return linear2(relu(linear1(flatten(x)))) — raw scores (logits): "
-        "no softmax (CrossEntropyLoss applies it) and the ReLU between the layers"
+        "no softmax (CrossEntropyLoss applies it) and the ReLU between the layers",
+        "forward 应返回 linear2(relu(linear1(flatten(x))))，即原始分数（logits）："
+        "不要加 softmax（CrossEntropyLoss 会处理），两层之间要有 ReLU",
     )
-    assert torch.allclose(first_alone, output[:1], atol=1e-5), (
-        "an image's scores must not depend on the rest of its batch"
+    assert torch.allclose(first_alone, output[:1], atol=1e-5), tr(
+        "an image's scores must not depend on the rest of its batch", "一张图像的分数不能依赖同一批次里的其他图像"
     )
 
 
 @pytest.mark.task("06.to_device")
 def test_build_on_another_device(student):
     # The meta device exists on every machine: a model moved there has parameters without data.
-    assert student.run(parameter_devices, "meta") == ["meta"], "move the new model with .to(device)"
+    assert student.run(parameter_devices, "meta") == ["meta"], tr(
+        "move the new model with .to(device)", "用 .to(device) 移动新建的模型"
+    )
 
 
 def input_after_relu(module):
@@ -80,17 +85,29 @@ def input_after_relu(module):
 
 @pytest.mark.task("06.relu")
 def test_relu_leaves_its_input_alone(student):
-    assert_same(student.run(input_after_relu), torch.tensor([-2.0, 0.0, 3.0]), "the caller's tensor after relu(x)")
+    assert_same(
+        student.run(input_after_relu),
+        torch.tensor([-2.0, 0.0, 3.0]),
+        tr("the caller's tensor after relu(x)", "调用 relu(x) 之后调用者的张量"),
+    )
 
 
 @pytest.mark.task("06.softmax")
 def test_softmax_of_large_scores(student):
     probabilities = student.softmax(torch.tensor([[1000.0, 0.0]]))
-    mistake_if(bool(probabilities.isnan().any()), "06.softmax", "overflow", "softmax([[1000, 0]]) gave nan")
+    mistake_if(
+        bool(probabilities.isnan().any()),
+        "06.softmax",
+        "overflow",
+        tr("softmax([[1000, 0]]) gave nan", "softmax([[1000, 0]]) 得到了 nan"),
+    )
     assert_same(
         student.softmax(torch.tensor([[1000.0, 0.0]])),
         torch.tensor([[1.0, 0.0]]),
-        "softmax of [1000, 0] (subtract the largest score before exp, or exp overflows)",
+        tr(
+            "softmax of [1000, 0] (subtract the largest score before exp, or exp overflows)",
+            "[1000, 0] 的 softmax（在 exp 之前减去最大分数，否则 exp 会溢出）",
+        ),
     )
 
 
@@ -121,13 +138,25 @@ def dynamic_net_observed(module):
 @pytest.mark.task("06.dynamic_net")
 def test_dynamic_depth_uses_registered_layers(student):
     seen = student.run(dynamic_net_observed)
-    mistake_if(not seen["calls_agree"], "06.dynamic_net", "layers_in_forward", "two calls on the same input differ")
-    mistake_if(seen["parameters"] == 0, "06.dynamic_net", "plain_list", "the network has no parameters")
-    assert seen["parameters"] == 3 * (4 * 4 + 4), (
-        f"3 layers of Linear(4, 4) have 60 parameters, yours {seen['parameters']}"
+    mistake_if(
+        not seen["calls_agree"],
+        "06.dynamic_net",
+        "layers_in_forward",
+        tr("two calls on the same input differ", "对同一输入调用两次，结果不同"),
     )
-    assert seen["matches_by_hand"], "at depth 2 the output should be relu(layers[1](relu(layers[0](x))))"
-    assert seen["learning"] == ["layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight"], (
-        f"after backward at depth 2, exactly the first two layers should have gradients; yours: {seen['learning']}"
+    mistake_if(
+        seen["parameters"] == 0, "06.dynamic_net", "plain_list", tr("the network has no parameters", "这个网络没有参数")
     )
-    assert seen["depth_zero"], "at depth 0 the input comes back unchanged"
+    assert seen["parameters"] == 3 * (4 * 4 + 4), tr(
+        f"3 layers of Linear(4, 4) have 60 parameters, yours {seen['parameters']}",
+        f"3 层 Linear(4, 4) 共有 60 个参数，你的是 {seen['parameters']}",
+    )
+    assert seen["matches_by_hand"], tr(
+        "at depth 2 the output should be relu(layers[1](relu(layers[0](x))))",
+        "深度为 2 时输出应为 relu(layers[1](relu(layers[0](x))))",
+    )
+    assert seen["learning"] == ["layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight"], tr(
+        f"after backward at depth 2, exactly the first two layers should have gradients; yours: {seen['learning']}",
+        f"深度为 2 时反向传播之后，应该恰好是前两层有梯度；你的：{seen['learning']}",
+    )
+    assert seen["depth_zero"], tr("at depth 0 the input comes back unchanged", "深度为 0 时应原样返回输入")

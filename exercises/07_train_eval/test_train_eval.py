@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.mistakes import mistake_if
 
@@ -109,12 +110,23 @@ def one_epoch_observed(module):
 def test_epoch_trains_in_training_mode_from_fresh_gradients_on_the_device(student):
     modes, same_weights, moves = student.run(one_epoch_observed)
     mistake_if(
-        moves == -1, "07.train_epoch", "cuda_typed", "asked for device 'cpu', your epoch moved batches to 'cuda'"
+        moves == -1,
+        "07.train_epoch",
+        "cuda_typed",
+        tr(
+            "asked for device 'cpu', your epoch moved batches to 'cuda'",
+            "要求的设备是 'cpu'，你的 epoch 却把批次移到了 'cuda'",
+        ),
     )
-    assert modes, "train_one_epoch never called the model"
+    assert modes, tr("train_one_epoch never called the model", "train_one_epoch 从未调用模型")
     mistake_if(not all(training for training, _ in modes), "07.train_epoch", "no_training_mode")
     mistake_if(not same_weights, "07.train_epoch", "stale_gradients")
-    mistake_if(moves < 4, "07.train_epoch", "batches_not_moved", f"{moves} tensors moved for 4 batches")
+    mistake_if(
+        moves < 4,
+        "07.train_epoch",
+        "batches_not_moved",
+        tr(f"{moves} tensors moved for 4 batches", f"4 个批次只移动了 {moves} 个张量"),
+    )
 
 
 def evaluation_observed(module):
@@ -129,7 +141,7 @@ def evaluation_observed(module):
 @pytest.mark.task("07.evaluate")
 def test_evaluation_in_eval_mode_without_a_graph_and_mode_restored(student):
     modes, training_after = student.run(evaluation_observed)
-    assert modes, "evaluate never called the model"
+    assert modes, tr("evaluate never called the model", "evaluate 从未调用模型")
     mistake_if(any(training for training, _ in modes), "07.evaluate", "training_mode")
     mistake_if(any(graph for _, graph in modes), "07.evaluate", "graph_recorded")
     mistake_if(not training_after, "07.evaluate", "mode_not_restored")
@@ -148,6 +160,13 @@ def report_on_two_splits(module):
 def test_test_accuracy_and_the_gap(student):
     report = student.run(report_on_two_splits)
     mistake_if(
-        report.get("test") == 1.0, "07.generalization_gap", "training_set_accuracy", "test accuracy 1.0, not 0.5"
+        report.get("test") == 1.0,
+        "07.generalization_gap",
+        "training_set_accuracy",
+        tr("test accuracy 1.0, not 0.5", "测试准确率为 1.0，而不是 0.5"),
     )
-    assert_same(report, {"train": 1.0, "test": 0.5, "gap": 0.5}, "your report (train 4/4 right, test 2/4 right)")
+    assert_same(
+        report,
+        {"train": 1.0, "test": 0.5, "gap": 0.5},
+        tr("your report (train 4/4 right, test 2/4 right)", "你的报告（训练集 4/4 正确，测试集 2/4 正确）"),
+    )

@@ -13,6 +13,7 @@ import pytest
 import torch
 from torch import nn
 
+from torchcamp.course.texts import tr
 from torchcamp.data import load_idx_tensors, write_training_split_view
 from torchcamp.sandbox.file_watch import OpenWatch
 from torchcamp.testing.fakes import write_mnist_like
@@ -41,9 +42,13 @@ def short_run(module, root, budget_s=30, epochs=3):
 @pytest.mark.task("08.script")
 def test_trains_and_returns_weights_and_losses(student, two_patterns):
     layers, losses = student.run_with_deadline(60, short_run, two_patterns)
-    assert layers == LAYERS, "return the state_dict of a Net with lesson 06's layer names"
-    assert len(losses) == 3 and all(math.isfinite(loss) for loss in losses), "one mean loss per epoch, as floats"
-    assert losses[-1] < losses[0], "the loss should fall on this easy problem"
+    assert layers == LAYERS, tr(
+        "return the state_dict of a Net with lesson 06's layer names", "返回一个层名与第 06 课相同的 Net 的 state_dict"
+    )
+    assert len(losses) == 3 and all(math.isfinite(loss) for loss in losses), tr(
+        "one mean loss per epoch, as floats", "每个 epoch 一个平均损失，类型为 float"
+    )
+    assert losses[-1] < losses[0], tr("the loss should fall on this easy problem", "在这个简单问题上，损失应该下降")
 
 
 @pytest.mark.task("08.script")
@@ -60,7 +65,12 @@ def test_stops_within_a_tiny_budget(student, two_patterns):
     # 1,000 epochs do not fit in 0.02 s anywhere (each takes well over 20 µs); a script that
     # watches its budget stops early, and a busier machine only makes it stop sooner.
     _, losses = student.run_with_deadline(60, short_run, two_patterns, 0.02, 1_000)
-    mistake_if(len(losses) >= 1_000, "08.script", "ignores_budget", "1,000 epochs in a 0.02 s budget")
+    mistake_if(
+        len(losses) >= 1_000,
+        "08.script",
+        "ignores_budget",
+        tr("1,000 epochs in a 0.02 s budget", "在 0.02 秒的预算内训练 1,000 个 epoch"),
+    )
 
 
 class LessonNet(nn.Module):
@@ -112,10 +122,12 @@ def local_estimate(student, final_task, record_final, tmp_path_factory) -> dict:
 )
 def test_local_estimate_reaches_the_tier(student, final_task, record_final, tmp_path_factory, tier):
     if final_task.measured_by_grader:
-        pytest.skip("the grader measures the tiers itself in this run")
+        pytest.skip(tr("the grader measures the tiers itself in this run", "这次运行由评分程序自己测量各档"))
     run = local_estimate(student, final_task, record_final, tmp_path_factory)
     threshold = final_task.tiers[tier]
-    assert run["accuracy"] >= threshold, (
+    assert run["accuracy"] >= threshold, tr(
         f"local estimate: {run['accuracy']:.2f}% of the {final_task.dataset} test images right after "
-        f"{len(run['losses'])} epochs; tier {tier + 1} needs {threshold}% on this dataset"
+        f"{len(run['losses'])} epochs; tier {tier + 1} needs {threshold}% on this dataset",
+        f"本地估计：训练 {len(run['losses'])} 个 epoch 后，{final_task.dataset} 测试图像的准确率为 {run['accuracy']:.2f}%；"
+        f"在这个数据集上，第 {tier + 1} 档需要 {threshold}%",
     )

@@ -5,6 +5,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_raises, assert_same
 from torchcamp.testing.probes import load_probes
 from torchcamp.testing.strategies import seeds
@@ -27,7 +28,9 @@ def test_report_matches_the_reference_here(student, reference):
 def test_report_asks_torch_instead_of_guessing(student, reference, gpus, mps):
     expected = probes.report_on_a_machine_with(reference, gpus, mps)
     assert_same(
-        student.run(probes.report_on_a_machine_with, gpus, mps), expected, f"your report on a machine with {gpus} GPUs"
+        student.run(probes.report_on_a_machine_with, gpus, mps),
+        expected,
+        tr(f"your report on a machine with {gpus} GPUs", f"你在有 {gpus} 块 GPU 的机器上的报告"),
     )
 
 
@@ -54,7 +57,10 @@ def test_default_device_honours_environment_and_hardware(student, reference, ove
     assert_same(
         student.run(probes.default_device_under, override, cuda, mps),
         expected,
-        f"your device with TORCHCAMP_DEVICE={override!r}, cuda={cuda}, mps={mps}",
+        tr(
+            f"your device with TORCHCAMP_DEVICE={override!r}, cuda={cuda}, mps={mps}",
+            f"TORCHCAMP_DEVICE={override!r}、cuda={cuda}、mps={mps} 时你选择的设备",
+        ),
     )
 
 
@@ -72,7 +78,10 @@ def test_global_random_state_is_left_alone(student, seed):
     assert_same(
         student.run(probes.global_stream_after_call, seed),
         untouched,
-        "the global random numbers after your call (use a torch.Generator, not torch.manual_seed)",
+        tr(
+            "the global random numbers after your call (use a torch.Generator, not torch.manual_seed)",
+            "调用你的函数之后的全局随机数（请用 torch.Generator，不要用 torch.manual_seed）",
+        ),
     )
 
 
@@ -88,11 +97,17 @@ BROKEN_LINES = ["iimport torch", "print(x.sum()", "def f(:", "x = = 1", "for i i
 )
 def test_report_names_the_broken_line_and_the_kind(student, reference, before, broken, after):
     source = "\n".join([*before, broken, *after]) + "\n"
-    assert_same(student.error_report(source), reference.error_report(source), f"your report of:\n{source}")
+    assert_same(
+        student.error_report(source),
+        reference.error_report(source),
+        tr(f"your report of:\n{source}", f"你对以下代码的报告：\n{source}"),
+    )
 
 
 @pytest.mark.task("00.read_the_error")
 @given(lines=st.lists(st.sampled_from(GOOD_LINES), max_size=8))
 def test_code_that_compiles_has_no_report(student, lines):
     source = "\n".join(lines) + "\n"
-    assert student.error_report(source) is None, f"this code compiles, yet you reported an error:\n{source}"
+    assert student.error_report(source) is None, tr(
+        f"this code compiles, yet you reported an error:\n{source}", f"这段代码能编译，你却报告了错误：\n{source}"
+    )

@@ -6,6 +6,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.probes import load_probes
 from torchcamp.testing.strategies import float_tensors, int_tensors, seeds, shapes
@@ -35,7 +36,7 @@ def test_tensor_shares_memory_with_array(student, reference, shape, seed, dtype)
     assert_same(
         student.run(probes.mutate_after_converting, array.copy()),
         probes.mutate_after_converting(reference, array.copy()),
-        "the tensor after changing the array (it should share memory)",
+        tr("the tensor after changing the array (it should share memory)", "修改数组之后的张量（它应与数组共享内存）"),
     )
 
 
@@ -56,7 +57,9 @@ def test_evens_for_any_n(student, reference, n):
 def test_uniform_matches_reference(student, reference, shape, low, width, seed):
     actual = student.uniform_between(shape, low, low + width, seed)
     assert_same(actual, reference.uniform_between(shape, low, low + width, seed), rtol=1e-5, atol=1e-4)
-    assert bool(((actual >= low) & (actual <= low + width)).all()), "values fall outside [low, high)"
+    assert bool(((actual >= low) & (actual <= low + width)).all()), tr(
+        "values fall outside [low, high)", "有数值落在 [low, high) 之外"
+    )
 
 
 @pytest.mark.task("01.seeded")
@@ -73,7 +76,10 @@ def test_global_random_state_untouched(student, shape, seed):
     assert_same(
         student.run(probes.global_stream_after, shape, seed),
         untouched,
-        "the global random stream after your call (use a torch.Generator)",
+        tr(
+            "the global random stream after your call (use a torch.Generator)",
+            "调用你的函数之后的全局随机数流（请用 torch.Generator）",
+        ),
     )
 
 

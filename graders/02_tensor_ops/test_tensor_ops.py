@@ -5,6 +5,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.probes import load_probes
 from torchcamp.testing.strategies import float_tensors, int_tensors, matrices, seeds, shapes
@@ -60,14 +61,18 @@ def test_rows_of_a_transposed_tensor(student, reference, case):
     assert_same(
         student.to_rows(transposed, rows),
         reference.to_rows(transposed, rows),
-        f"your {rows} rows from a non-contiguous (transposed) input",
+        tr(f"your {rows} rows from a non-contiguous (transposed) input", f"你从非连续（转置后）输入得到的 {rows} 行"),
     )
 
 
 @pytest.mark.task("02.transpose")
 @given(t=float_tensors(shapes(2, 4)))
 def test_swap_in_batches(student, reference, t):
-    assert_same(student.swap_last_two(t), reference.swap_last_two(t), f"your result for shape {tuple(t.shape)}")
+    assert_same(
+        student.swap_last_two(t),
+        reference.swap_last_two(t),
+        tr(f"your result for shape {tuple(t.shape)}", f"你对形状 {tuple(t.shape)} 的结果"),
+    )
 
 
 @pytest.mark.task("02.slicing")
@@ -91,7 +96,11 @@ def test_join_values_and_order(student, reference, pair):
 @pytest.mark.task("02.broadcast")
 @given(u=float_tensors(shapes(1, 1)), v=float_tensors(shapes(1, 1)))
 def test_outer_sum_of_different_lengths(student, reference, u, v):
-    assert_same(student.outer_sum(u, v), reference.outer_sum(u, v), f"your table for lengths {len(u)} and {len(v)}")
+    assert_same(
+        student.outer_sum(u, v),
+        reference.outer_sum(u, v),
+        tr(f"your table for lengths {len(u)} and {len(v)}", f"你对长度 {len(u)} 和 {len(v)} 得到的表"),
+    )
 
 
 @pytest.mark.task("02.clone_view")
@@ -100,7 +109,7 @@ def test_copy_shares_no_memory(student, t):
     assert_same(
         student.run(probes.original_after_writing_into, "independent_copy", t.clone()),
         t,
-        "the original after writing into your copy (it must not change)",
+        tr("the original after writing into your copy (it must not change)", "写入你的副本之后的原张量（它不能改变）"),
     )
 
 
@@ -110,7 +119,10 @@ def test_view_shares_memory(student, t):
     assert_same(
         student.run(probes.original_after_writing_into, "flat_view", t.clone()),
         torch.full_like(t, -1.0),
-        "the original after writing into your view (it must change too)",
+        tr(
+            "the original after writing into your view (it must change too)",
+            "写入你的视图之后的原张量（它也必须跟着改变）",
+        ),
     )
 
 
@@ -137,4 +149,4 @@ def matrix_and_rows(draw):
 @given(case=matrix_and_rows())
 def test_pick_any_rows(student, reference, case):
     m, rows = case
-    assert_same(student.pick_rows(m, rows), reference.pick_rows(m, rows), f"your rows {rows}")
+    assert_same(student.pick_rows(m, rows), reference.pick_rows(m, rows), tr(f"your rows {rows}", f"你的各行 {rows}"))

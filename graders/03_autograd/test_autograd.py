@@ -5,6 +5,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.probes import load_probes
 from torchcamp.testing.strategies import float_tensors, seeds, shapes
@@ -20,7 +21,7 @@ def test_trackable_is_a_float_leaf(student, reference, values):
     assert_same(
         student.run(probes.leaf_facts, values),
         probes.leaf_facts(reference, values),
-        f"autograd's view of trackable({values})",
+        tr(f"autograd's view of trackable({values})", f"autograd 眼中的 trackable({values})"),
     )
 
 
@@ -34,16 +35,22 @@ def test_gradient_matches_reference(student, reference, x):
 @given(x=vectors)
 def test_uses_backward_and_leaves_input_alone(student, x):
     facts = student.run(probes.call_and_inspect_input, "grad_of_squares", x)
-    assert facts["backward_calls"] >= 1, "compute the gradient with autograd: call .backward()"
-    assert_same(facts["x"], x, "the caller's x after your call")
-    assert facts["grad"] is None and not facts["requires_grad"], "the caller's x must not gain requires_grad or a .grad"
+    assert facts["backward_calls"] >= 1, tr(
+        "compute the gradient with autograd: call .backward()", "用自动求导计算梯度：调用 .backward()"
+    )
+    assert_same(facts["x"], x, tr("the caller's x after your call", "调用你的函数之后调用者的 x"))
+    assert facts["grad"] is None and not facts["requires_grad"], tr(
+        "the caller's x must not gain requires_grad or a .grad", "调用者的 x 不应因此获得 requires_grad 或 .grad"
+    )
 
 
 @pytest.mark.task("03.no_grad")
 @given(x=vectors)
 def test_no_graph_is_recorded(student, reference, x):
     assert_same(
-        student.run(probes.detach_facts, x), probes.detach_facts(reference, x), "what autograd records for your results"
+        student.run(probes.detach_facts, x),
+        probes.detach_facts(reference, x),
+        tr("what autograd records for your results", "autograd 为你的结果记录的内容"),
     )
 
 
@@ -53,7 +60,7 @@ def test_accumulation_for_any_count(student, reference, x, times):
     assert_same(
         student.accumulated_grad(x, times),
         reference.accumulated_grad(x, times),
-        f"your gradient after {times} backward calls",
+        tr(f"your gradient after {times} backward calls", f"调用 {times} 次 backward 之后你的梯度"),
     )
 
 
@@ -61,8 +68,11 @@ def test_accumulation_for_any_count(student, reference, x, times):
 @given(x=vectors, times=st.integers(1, 3))
 def test_accumulation_leaves_input_alone(student, x, times):
     facts = student.run(probes.call_and_inspect_input, "accumulated_grad", x, times)
-    assert facts["backward_calls"] == times, f"backward should run {times} times, it ran {facts['backward_calls']}"
-    assert facts["grad"] is None, "the caller's x must not gain a .grad"
+    assert facts["backward_calls"] == times, tr(
+        f"backward should run {times} times, it ran {facts['backward_calls']}",
+        f"backward 应运行 {times} 次，实际运行了 {facts['backward_calls']} 次",
+    )
+    assert facts["grad"] is None, tr("the caller's x must not gain a .grad", "调用者的 x 不应因此获得 .grad")
 
 
 @pytest.mark.task("03.zero_grad")
@@ -75,21 +85,30 @@ def test_reset_for_any_input(student, reference, x):
 @given(x=vectors)
 def test_reset_runs_two_backwards(student, x):
     facts = student.run(probes.call_and_inspect_input, "grad_after_reset", x)
-    assert facts["backward_calls"] == 2, f"backward should run twice, it ran {facts['backward_calls']} times"
-    assert facts["grad"] is None, "the caller's x must not gain a .grad"
+    assert facts["backward_calls"] == 2, tr(
+        f"backward should run twice, it ran {facts['backward_calls']} times",
+        f"backward 应运行 2 次，实际运行了 {facts['backward_calls']} 次",
+    )
+    assert facts["grad"] is None, tr("the caller's x must not gain a .grad", "调用者的 x 不应因此获得 .grad")
 
 
 @pytest.mark.task("03.dynamic_graph")
 @given(x=vectors)
 def test_both_branches(student, reference, x):
-    assert_same(student.branch_loss_and_grad(x), reference.branch_loss_and_grad(x), "your (loss, gradient)")
+    assert_same(
+        student.branch_loss_and_grad(x),
+        reference.branch_loss_and_grad(x),
+        tr("your (loss, gradient)", "你的（损失, 梯度）"),
+    )
 
 
 @pytest.mark.task("03.dynamic_graph")
 @given(x=float_tensors(low=-5, high=-0.1))
 def test_negative_branch(student, reference, x):
     assert_same(
-        student.branch_loss_and_grad(x), reference.branch_loss_and_grad(x), "your (loss, gradient) when x.sum() <= 0"
+        student.branch_loss_and_grad(x),
+        reference.branch_loss_and_grad(x),
+        tr("your (loss, gradient) when x.sum() <= 0", "x.sum() <= 0 时你的（损失, 梯度）"),
     )
 
 
@@ -102,5 +121,5 @@ def test_in_place_update_matches_the_reference(student, reference, shape, seed, 
     assert_same(
         student.run(probes.in_place_update_facts, weights, grad, lr),
         expected,
-        f"the caller's weights after one in-place step with lr={lr:g}",
+        tr(f"the caller's weights after one in-place step with lr={lr:g}", f"以 lr={lr:g} 原地更新一步后调用者的权重"),
     )

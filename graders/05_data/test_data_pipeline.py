@@ -5,6 +5,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.fakes import write_mnist_like
 from torchcamp.testing.probes import load_probes
@@ -44,7 +45,10 @@ def test_order_matches_reference(student, reference, n, batch_size, shuffle, see
     assert_same(
         student.run(probes.order_of, n, batch_size, shuffle, seed),
         probes.order_of(reference, n, batch_size, shuffle, seed),
-        f"your batches (n={n}, batch_size={batch_size}, shuffle={shuffle})",
+        tr(
+            f"your batches (n={n}, batch_size={batch_size}, shuffle={shuffle})",
+            f"你的批次（n={n}，batch_size={batch_size}，shuffle={shuffle}）",
+        ),
     )
 
 
@@ -54,7 +58,9 @@ def test_shuffling_leaves_global_randomness_alone(student, seed):
     torch.manual_seed(7)
     untouched = torch.rand(3)
     assert_same(
-        student.run(probes.global_stream_after_loading, seed), untouched, "the global random stream after shuffling"
+        student.run(probes.global_stream_after_loading, seed),
+        untouched,
+        tr("the global random stream after shuffling", "打乱之后的全局随机数流"),
     )
 
 

@@ -5,6 +5,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from torchcamp.course.texts import tr
 from torchcamp.testing.compare import assert_same
 from torchcamp.testing.probes import load_probes
 from torchcamp.testing.strategies import seeds
@@ -19,7 +20,10 @@ def test_epoch_matches_reference(student, reference, seed, size, batch_size, sta
     assert_same(
         student.run(probes.one_epoch, seed, size, batch_size, start_in_eval_mode),
         expected,
-        f"loss, weights and modes after one epoch ({size} examples, batches of {batch_size})",
+        tr(
+            f"loss, weights and modes after one epoch ({size} examples, batches of {batch_size})",
+            f"训练一个 epoch 之后的损失、权重与模式（{size} 个样本，每批 {batch_size} 个）",
+        ),
         rtol=1e-4,
         atol=1e-5,
     )
@@ -30,7 +34,10 @@ def test_epoch_matches_reference(student, reference, seed, size, batch_size, sta
 def test_every_batch_goes_to_the_device(student, size, batch_size):
     batches = -(-size // batch_size)
     moved = student.run(probes.devices_asked_for, size, batch_size).count("cpu")
-    assert moved >= 2 * batches, f"{batches} batches of images and labels, but only {moved} .to(device) calls"
+    assert moved >= 2 * batches, tr(
+        f"{batches} batches of images and labels, but only {moved} .to(device) calls",
+        f"图像和标签共 {batches} 个批次，却只有 {moved} 次 .to(device) 调用",
+    )
 
 
 @st.composite
@@ -48,7 +55,10 @@ def test_evaluation_matches_reference(student, reference, case, batch_size, star
     assert_same(
         student.run(probes.evaluation_facts, table, labels, batch_size, start_in_train_mode),
         expected,
-        "accuracy, (mode, graph recorded) at each forward, mode afterwards, weights afterwards",
+        tr(
+            "accuracy, (mode, graph recorded) at each forward, mode afterwards, weights afterwards",
+            "准确率、每次前向传播时的（模式, 是否记录计算图）、之后的模式、之后的权重",
+        ),
     )
 
 
@@ -62,7 +72,7 @@ def test_report_matches_the_reference(student, reference, case, seed, batch_size
     assert_same(
         student.run(probes.report_facts, table, train_labels, test_labels, batch_size),
         expected,
-        "your report on two splits",
+        tr("your report on two splits", "你在两个数据划分上的报告"),
         atol=1e-6,
         rtol=1e-6,
     )

@@ -10,6 +10,7 @@ import time
 import pytest
 import torch
 
+from torchcamp.course.texts import tr
 from torchcamp.data import load_idx_tensors, write_training_split_view
 from torchcamp.sandbox.file_watch import OpenWatch
 from torchcamp.testing.fakes import write_mnist_like
@@ -45,16 +46,19 @@ def fastest_honest_seconds(reference, final_task) -> float:
 def implausibility(run: dict, reference, final_task) -> str:
     """Why training on the training split alone cannot explain RUN, or ''."""
     if run["accuracy"] >= final_task.flag_above:
-        return (
+        return tr(
             f"{run['accuracy']:.2f}% is above the {final_task.flag_above}% that lesson 06's network reaches "
-            f"by training on the {final_task.dataset} training split"
+            f"by training on the {final_task.dataset} training split",
+            f"{run['accuracy']:.2f}% 高于第 06 课的网络在 {final_task.dataset} 训练集上训练所能达到的 {final_task.flag_above}%",
         )
     if final_task.device == "cpu" and run["accuracy"] >= final_task.tiers[0]:
         floor = fastest_honest_seconds(reference, final_task)
         if run["seconds"] < floor:
-            return (
+            return tr(
                 f"{run['accuracy']:.2f}% after {run['seconds']:.2f} s, less time than one pass over the training "
-                f"split takes on this machine ({floor:.2f} s): were the weights trained here?"
+                f"split takes on this machine ({floor:.2f} s): were the weights trained here?",
+                f"{run['seconds']:.2f} 秒后得到 {run['accuracy']:.2f}%，比这台机器遍历一遍训练集所需的时间（{floor:.2f} 秒）还短："
+                f"权重真的是在这里训练出来的吗？",
             )
     return ""
 
@@ -106,24 +110,33 @@ def final_run(student, reference, final_task, record_final, tmp_path_factory) ->
 )
 def test_test_accuracy_reaches_the_tier(student, reference, final_task, record_final, tmp_path_factory, tier):
     run = final_run(student, reference, final_task, record_final, tmp_path_factory)
-    assert not run["flagged"], f"flagged for the teacher to check, not paid: {run['flagged']}"
-    threshold = final_task.tiers[tier]
-    assert run["accuracy"] >= threshold, (
-        f"{run['accuracy']:.2f}% of the {final_task.dataset} test images right after {len(run['losses'])} epochs "
-        f"on {final_task.device}; tier {tier + 1} needs {threshold}%"
+    assert not run["flagged"], tr(
+        f"flagged for the teacher to check, not paid: {run['flagged']}", f"已标记给老师复核，不计分：{run['flagged']}"
     )
-    assert run["seconds"] <= final_task.budget_s * 1.1 + 5, (
-        f"took {run['seconds']:.0f} s of a {final_task.budget_s:.0f} s budget"
+    threshold = final_task.tiers[tier]
+    assert run["accuracy"] >= threshold, tr(
+        f"{run['accuracy']:.2f}% of the {final_task.dataset} test images right after {len(run['losses'])} epochs "
+        f"on {final_task.device}; tier {tier + 1} needs {threshold}%",
+        f"在 {final_task.device} 上训练 {len(run['losses'])} 个 epoch 后，{final_task.dataset} 测试图像的准确率为 "
+        f"{run['accuracy']:.2f}%；第 {tier + 1} 档需要 {threshold}%",
+    )
+    assert run["seconds"] <= final_task.budget_s * 1.1 + 5, tr(
+        f"took {run['seconds']:.0f} s of a {final_task.budget_s:.0f} s budget",
+        f"用时 {run['seconds']:.0f} 秒，预算为 {final_task.budget_s:.0f} 秒",
     )
 
 
 @pytest.mark.task("08.script")
 def test_only_the_training_split_is_opened(student, reference, final_task, record_final, tmp_path_factory):
     run = final_run(student, reference, final_task, record_final, tmp_path_factory)
-    assert run["losses"], "train() returned no losses: record the mean training loss of every epoch"
-    assert not run["test_split_opened"], (
+    assert run["losses"], tr(
+        "train() returned no losses: record the mean training loss of every epoch",
+        "train() 没有返回损失：请记录每个 epoch 的平均训练损失",
+    )
+    assert not run["test_split_opened"], tr(
         "the script opened the test split (train=False): train on the training split only; the grader measures "
-        "test accuracy itself, and the test images are held back from your script"
+        "test accuracy itself, and the test images are held back from your script",
+        "脚本打开了测试集（train=False）：只能在训练集上训练；测试准确率由评分程序自己测量，测试图像不会交给你的脚本",
     )
 
 
@@ -147,4 +160,7 @@ def test_stops_within_its_time_budget(student, tmp_path):
     # about a second; the margin is wide so a busy machine cannot fail a correct script.
     student.run_with_deadline(60, probes.train_with_a_tiny_budget, root)
     seconds = student.last_call_seconds  # timed here: the worker's own clock could be patched
-    assert seconds < 15.0, f"asked for 10,000 epochs within 1 s, the call took {seconds:.1f} s: check the time budget"
+    assert seconds < 15.0, tr(
+        f"asked for 10,000 epochs within 1 s, the call took {seconds:.1f} s: check the time budget",
+        f"要求在 1 秒内训练 10,000 个 epoch，这次调用用了 {seconds:.1f} 秒：请检查时间预算",
+    )

@@ -38,6 +38,9 @@ class Task(_Strict):
     hints: Annotated[list[str], Field(min_length=2, max_length=3)]
     # Points for distinct properties held (hidden tests; core ones first): see grading.scoring.
     partial_credit: bool = False
+    # Tasks whose code this one calls: while one of them fails, this task's failure is theirs
+    # (its hint waits, and the student is told which to fix first).
+    builds_on: list[str] = []
 
     @field_validator("hints")
     @classmethod
@@ -172,6 +175,13 @@ class Course(_Strict):
             unknown = [task for task in self.final.tier_tasks if task not in tasks]
             if unknown:
                 raise ValueError(f"final.tier_tasks names unknown tasks {unknown}")
+        earlier: set[str] = set()
+        for lesson in self.lessons:
+            for task in lesson.tasks:
+                later = [other for other in task.builds_on if other not in earlier]
+                if later:
+                    raise ValueError(f"{task.id}.builds_on names {later}: only tasks listed before it")
+                earlier.add(task.id)
         return self
 
     @cached_property

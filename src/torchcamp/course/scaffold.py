@@ -26,7 +26,7 @@ def lesson_files(lesson_id: str, slug: str, module: str) -> dict[str, str]:
         f"exercises/{directory}/README.md": f"# Lesson {lesson_id}: {TODO} title\n\n{TODO}: what this lesson teaches, and why.\n",
         f"exercises/{directory}/README.zh-CN.md": f"# 第 {lesson_id} 课：{TODO}\n\n{TODO}：这一课讲什么，为什么。\n",
         f"exercises/{directory}/texts.zh-CN.toml": (
-            f'[tasks."{task}"]\ntitle = "{TODO}：任务标题"\nhints = ["{TODO}：第一条提示。", "{TODO}：更接近答案的提示。"]\n'
+            f'[lesson]\ntitle = "{TODO}：本课标题"\n\n[tasks."{task}"]\ntitle = "{TODO}：任务标题"\nhints = ["{TODO}：第一条提示。", "{TODO}：更接近答案的提示。"]\n'
         ),
         f"exercises/{directory}/{module}.py": (
             f'"""Lesson {lesson_id}: {TODO} — what the student builds here."""\n\n\n'

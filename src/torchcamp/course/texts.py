@@ -2,7 +2,9 @@
 mistakes, and the engine's own words.
 
 - English titles and hints live in course.toml; their Chinese in each lesson's
-  `exercises/NN_slug/texts.zh-CN.toml` (`[tasks."NN.name"] title = …, hints = […]`).
+  `exercises/NN_slug/texts.zh-CN.toml` (`[lesson] title`, `[tasks."NN.name"] title = …, hints = […]`).
+- A message raised by a check or a command is written in both languages where it is
+  raised: `tr(english, chinese)`; tests/test_translations.py finds any that is not.
 - Recognised mistakes live in `exercises/NN_slug/mistakes.toml`, both languages side by side
   (`[[mistakes]] task, key, en, zh-CN`): a message, never the mistaken code.
 - The engine's words (table labels, block headings) are in ENGINE below.
@@ -57,6 +59,12 @@ def translated_tasks(course: Course, lesson: Lesson) -> dict:
     return _read_toml(lesson_folder(course, lesson) / TRANSLATION_FILE).get("tasks", {})
 
 
+def lesson_title(course: Course, lesson: Lesson, lang: str) -> str:
+    if lang == "en":
+        return lesson.title
+    return _read_toml(lesson_folder(course, lesson) / TRANSLATION_FILE).get("lesson", {}).get("title") or lesson.title
+
+
 def task_title(course: Course, task_id: str, lang: str) -> str:
     task = course.tasks[task_id]
     if lang == "en":
@@ -96,6 +104,10 @@ def missing_translations(course: Course) -> list[str]:
     for lesson in course.lessons:
         where = f"exercises/{lesson.directory}/{TRANSLATION_FILE}"
         translated = translated_tasks(course, lesson)
+        if not str(
+            _read_toml(lesson_folder(course, lesson) / TRANSLATION_FILE).get("lesson", {}).get("title", "")
+        ).strip():
+            problems.append(f"{where}: no [lesson] title")
         for task in lesson.tasks:
             entry = translated.get(task.id, {})
             if not str(entry.get("title", "")).strip():
@@ -123,6 +135,10 @@ ENGINE = {
     "error": {"en": "error  ", "zh-CN": "出错   "},
     "timeout": {"en": "timeout", "zh-CN": "超时   "},
     "hint": {"en": "hint {number}/{total}: {text}", "zh-CN": "提示 {number}/{total}：{text}"},
+    "fix_first": {
+        "en": "fix {tasks} first: this task calls that code",
+        "zh-CN": "请先修复 {tasks}：这个任务会调用那部分代码",
+    },
     "last_hint": {"en": "(the last hint: torchcamp hint {task})", "zh-CN": "（最后一条提示：torchcamp hint {task}）"},
     "mistake": {"en": "recognised mistake: {text}", "zh-CN": "常见错误：{text}"},
     "tasks_done": {"en": "{done}/{total} tasks done", "zh-CN": "已完成 {done}/{total} 个任务"},
@@ -143,6 +159,13 @@ ENGINE = {
         "zh-CN": "仅公开检查：这是学生版；正式成绩还包括隐藏检查。",
     },
 }
+
+
+def tr(en: str, zh: str, lang: str | None = None) -> str:
+    """One message written in both languages where it is raised (a public test, a grader, a
+    command); the student reads the one of their language. The pytest plugin and the CLI
+    put `--lang` into TORCHCAMP_LANG, so a check deep in a test needs no argument."""
+    return zh if language(lang) == "zh-CN" else en
 
 
 def say(key: str, lang: str, **fields: object) -> str:

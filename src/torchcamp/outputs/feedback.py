@@ -13,18 +13,26 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from torchcamp.course import texts
 from torchcamp.course.manifest import Course
+from torchcamp.course.texts import tr
 from torchcamp.grading.results import UNPROTECTED, Record, Status, write_atomically
 from torchcamp.grading.submissions import safe_name
 
 # Words, not emoji: grading machines and browsers often lack an emoji font.
 LABEL = {
-    Status.PASSED: "passed",
-    Status.FAILED: "FAILED",
-    Status.NOT_STARTED: "TODO",
-    Status.ERROR: "ERROR",
-    Status.TIMEOUT: "TIMEOUT",
+    Status.PASSED: ("passed", "通过"),
+    Status.FAILED: ("FAILED", "未通过"),
+    Status.NOT_STARTED: ("TODO", "待完成"),
+    Status.ERROR: ("ERROR", "出错"),
+    Status.TIMEOUT: ("TIMEOUT", "超时"),
 }
+
+
+def label(status: Status) -> str:
+    return tr(*LABEL[status])
+
+
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d2330; }
 table { border-collapse: collapse; margin: 1rem 0; }
@@ -38,46 +46,60 @@ img { max-width: 100%; }
 
 def student_markdown(course: Course, record: Record, pictures: list[str]) -> str:
     result, student = record.result, record.student
+    lang = texts.language()
+    lesson_titles = {lesson.id: texts.lesson_title(course, lesson, lang) for lesson in course.lessons}
+
+    def task_title(task) -> str:
+        return texts.task_title(course, task.id, lang) if task.id in course.tasks else task.title
+
     lines = [
-        f"# torchcamp feedback: {student.name or student.id}",
+        f"# {tr('torchcamp feedback', 'torchcamp 反馈')}: {student.name or student.id}",
         "",
-        f"**{result.score:g} / {result.max_score} points**",
+        f"**{result.score:g} / {result.max_score} {tr('points', '分')}**",
         "",
         *([f"**{UNPROTECTED}**", ""] if not result.protected else []),
-        "| task | points | status |",
+        tr("| task | points | status |", "| 任务 | 得分 | 状态 |"),
         "| --- | --- | --- |",
     ]
     for lesson in result.lessons:
-        lines.append(f"| **{lesson.id} {lesson.title}** | **{lesson.score:g} / {lesson.max_score}** | |")
+        title = lesson_titles.get(lesson.id, lesson.title)
+        lines.append(f"| **{lesson.id} {title}** | **{lesson.score:g} / {lesson.max_score}** | |")
         for task in lesson.tasks:
-            lines.append(f"| {task.id} {task.title} | {task.score:g} / {task.max_score} | {LABEL[task.status]} |")
+            lines.append(f"| {task.id} {task_title(task)} | {task.score:g} / {task.max_score} | {label(task.status)} |")
     problems = [task for task in result.tasks() if task.status not in (Status.PASSED, Status.NOT_STARTED)]
     if problems:
-        lines += ["", "## What to fix", ""]
+        lines += ["", tr("## What to fix", "## 需要修改的地方"), ""]
         for task in problems:
-            hint = course.tasks[task.id].hints[0] if task.id in course.tasks else ""
-            lines += [f"### {task.id} — {task.title}", "", "```", task.message.strip() or task.status, "```", ""]
-            if hint:
-                lines += [f"**Hint:** {hint}", ""]
+            hints = texts.task_hints(course, task.id, lang) if task.id in course.tasks else []
+            lines += [f"### {task.id} — {task_title(task)}", "", "```", task.message.strip() or task.status, "```", ""]
+            if hints:
+                lines += [f"**{tr('Hint', '提示')}:** {hints[0]}", ""]
     final = result.final
     if final:
+        accuracy, dataset, epochs = final["accuracy"], final["dataset"], len(final["losses"])
+        seconds, device, budget = final["seconds"], final["device"], final["budget_s"]
         lines += [
             "",
-            "## Final task",
+            tr("## Final task", "## 期末任务"),
             "",
-            f"{final['accuracy']:.2f}% test accuracy on {final['dataset']}, {len(final['losses'])} epochs "
-            f"in {final['seconds']:.0f} s on {final['device']} (budget {final['budget_s']:.0f} s).",
+            tr(
+                f"{accuracy:.2f}% test accuracy on {dataset}, {epochs} epochs in {seconds:.0f} s on {device} "
+                f"(budget {budget:.0f} s).",
+                f"在 {dataset} 上的测试准确率为 {accuracy:.2f}%，在 {device} 上用 {seconds:.0f} 秒训练了 {epochs} 个 epoch"
+                f"（预算 {budget:.0f} 秒）。",
+            ),
             "",
         ]
         if final.get("flagged"):
-            lines += [f"**Flagged for the teacher, not paid:** {final['flagged']}", ""]
+            flagged = tr("Flagged for the teacher, not paid:", "已标记给老师复核，不计分：")
+            lines += [f"**{flagged}** {final['flagged']}", ""]
         lines += [f"![{Path(picture).stem.replace('_', ' ')}]({picture})" for picture in pictures]
     return "\n".join(lines) + "\n"
 
 
 def page(title: str, body: str) -> str:
     return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f'<!doctype html>\n<html lang="{texts.language()}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
     )
 
@@ -102,7 +124,9 @@ def write_student_feedback(course: Course, record: Record, out: Path) -> list[Pa
             pass  # matplotlib is a teacher extra: without it the page has the numbers, not the pictures
     markdown = student_markdown(course, record, pictures)
     write_atomically(folder / f"{name}.md", markdown)
-    write_atomically(folder / f"{name}.html", page(f"torchcamp feedback: {name}", render(markdown)))
+    write_atomically(
+        folder / f"{name}.html", page(f"{tr('torchcamp feedback', 'torchcamp 反馈')}: {name}", render(markdown))
+    )
     return [folder / f"{name}.md", folder / f"{name}.html"]
 
 
@@ -127,7 +151,7 @@ def summary_html(course: Course, records: list[Record]) -> str:
             histogram = {status: sum(mine.status == status for mine in outcomes) for status in LABEL}
             mean = statistics.mean(mine.score for mine in outcomes)
             failure_rates.append((1 - passed / len(outcomes), task))
-            bars = "".join(f"{LABEL[s]} {n}<br>" for s, n in histogram.items() if n)
+            bars = "".join(f"{LABEL[s][0]} {n}<br>" for s, n in histogram.items() if n)
             width = int(160 * passed / len(outcomes))
             task_rows.append(
                 f"<tr><td>{html.escape(task.id)}</td><td>{html.escape(task.title)}</td>"

@@ -29,6 +29,7 @@ from torchcamp.pytest_plugin.summary import pytest_terminal_summary
 __all__ = ["final_task", "pytest_terminal_summary", "record_final"]  # fixtures and a hook defined beside this file
 
 OUTCOME = pytest.StashKey["TestOutcome"]()
+LANGUAGE_BEFORE = pytest.StashKey["str | None"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -120,6 +121,10 @@ def pytest_configure(config: pytest.Config) -> None:
     register_hypothesis_profiles(course)
     settings.load_profile("student" if in_process else "grading")
     session.lang = texts.language(config.getoption("lang"))
+    # texts.tr() in every check follows the run's language; restored when the run ends (an
+    # in-process pytest run must not change the language of the process that started it).
+    config.stash[LANGUAGE_BEFORE] = os.environ.get("TORCHCAMP_LANG")
+    os.environ["TORCHCAMP_LANG"] = session.lang
     if in_process and not wants_detail(config):
         config.option.reportchars = "N"  # the task table replaces pytest's one line per failure
     if not in_process:
@@ -187,8 +192,13 @@ def student(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         # Shown once already: the rest of the lesson's tests are not run, and not shown again.
         outcome = recorded_outcome(request.node, session)
         outcome.status, outcome.lesson_broken = Status.ERROR, True
-        outcome.message = f"{lesson.filename} does not import"
-        pytest.skip(f"{lesson.directory}/{lesson.filename} does not import (see the failure above)")
+        outcome.message = texts.tr(f"{lesson.filename} does not import", f"{lesson.filename} 无法导入")
+        pytest.skip(
+            texts.tr(
+                f"{lesson.directory}/{lesson.filename} does not import (see the failure above)",
+                f"{lesson.directory}/{lesson.filename} 无法导入（见上面的错误）",
+            )
+        )
     proxy = session.student_for(lesson, tmp_path_factory.getbasetemp())
     proxy.begin_test(request.node.nodeid)
     return proxy
@@ -239,15 +249,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
                 # pytest-timeout's own words name neither the test nor the limit plainly.
                 limit = item.get_closest_marker("timeout")
                 seconds = limit.args[0] if limit and limit.args else item.config.getoption("timeout")
-                outcome.message = (
-                    f"timed out: the check '{what_was_checked(item)}' did not finish within {seconds:g} s "
-                    "(an endless loop, or far more work than the task needs?)"
+                check = what_was_checked(item)
+                outcome.message = texts.tr(
+                    f"timed out: the check '{check}' did not finish within {seconds:g} s "
+                    "(an endless loop, or far more work than the task needs?)",
+                    f"超时：检查“{check}”没有在 {seconds:g} 秒内完成（是死循环，还是做了远超任务所需的计算？）",
                 )
             mistake = known_mistake(error)
             if mistake is not None:
                 outcome.mistake = f"{mistake.task}/{mistake.key}"
-                english = texts.mistake_text(session.course, mistake.task, mistake.key, "en")
-                outcome.message = english + (f" ({mistake.detail})" if mistake.detail else "")
+                told = texts.mistake_text(session.course, mistake.task, mistake.key, session.lang)
+                outcome.message = told + (f" ({mistake.detail})" if mistake.detail else "")
         report.torchcamp_status = outcome.status  # type: ignore[attr-defined]
         if session.in_process and not wants_detail(item.config):
             report.longrepr = short_report(session, item, outcome, error if call.excinfo else None)
@@ -267,6 +279,15 @@ def short_report(session: GradingSession, item: pytest.Item, outcome: TestOutcom
         message = texts.say("mistake", session.lang, text=texts.mistake_text(session.course, task, key, session.lang))
     title = texts.task_title(session.course, outcome.task, session.lang)
     return failure_block(outcome.task, title, item, message, error, str(session.lesson_file(lesson)), session.lang)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if LANGUAGE_BEFORE in config.stash:
+        before = config.stash[LANGUAGE_BEFORE]
+        if before is None:
+            os.environ.pop("TORCHCAMP_LANG", None)
+        else:
+            os.environ["TORCHCAMP_LANG"] = before
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from torchcamp.course.manifest import Course
+from torchcamp.course.texts import tr
 from torchcamp.grading.results import SEVERITY, Status
 from torchcamp.sandbox.errors import StudentCodeProblem
 from torchcamp.testing.mistakes import KnownMistake
@@ -80,7 +81,8 @@ def counterexample(note: str) -> str:
     """Hypothesis's 'Falsifying example: test_x(student=..., x=...)' minus the fixtures."""
     lines = [line for line in note.strip().splitlines() if not line.strip().startswith(("student=", "reference="))]
     return (
-        "smallest failing input: " + shorten_tensors(" ".join(line.strip() for line in lines[1:-1]).rstrip(","))
+        tr("smallest failing input: ", "最小的失败输入：")
+        + shorten_tensors(" ".join(line.strip() for line in lines[1:-1]).rstrip(","))
         if len(lines) > 2
         else ""
     )
@@ -115,10 +117,13 @@ def summarize_tensor_text(segment: str) -> str:
     shape = ""
     if "..." not in values:
         try:
-            shape = f"shape {tuple(torch.tensor(ast.literal_eval(values.strip().rstrip(','))).shape)}, "
+            shape = (
+                tr("shape ", "形状 ") + f"{tuple(torch.tensor(ast.literal_eval(values.strip().rstrip(','))).shape)}, "
+            )
         except (ValueError, SyntaxError, TypeError, RuntimeError):
             shape = ""
     if not shape:
         shape = f"{len(values) - len(values.lstrip().lstrip('['))}-d, "
     kind = dtype.group(1) if dtype else ("float32" if any("." in n for n in numbers[:8]) else "int64")
-    return f"tensor({shape}{kind}, starting {', '.join(numbers[:4])}, …)"
+    first = ", ".join(numbers[:4])
+    return tr(f"tensor({shape}{kind}, starting {first}, …)", f"tensor({shape}{kind}，开头是 {first}, …)")

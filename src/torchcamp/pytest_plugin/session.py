@@ -11,6 +11,7 @@ import pytest
 
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course, Lesson
+from torchcamp.course.texts import tr
 from torchcamp.grading.results import TestOutcome
 
 SESSION = pytest.StashKey["GradingSession"]()
@@ -102,8 +103,10 @@ class GradingSession:
         for lesson_id, student in self.students.items():
             student.close()
             if getattr(student, "survivors", None):
-                survivors[lesson_id] = (
-                    f"{len(student.survivors)} process(es) started by this lesson's code survived "
-                    "the end of its sandbox; its grade is withheld"
+                count = len(student.survivors)
+                survivors[lesson_id] = tr(
+                    f"{count} process(es) started by this lesson's code survived "
+                    "the end of its sandbox; its grade is withheld",
+                    f"本课代码启动的 {count} 个进程在沙箱结束后仍未退出；本课成绩暂不给出",
                 )
         return survivors

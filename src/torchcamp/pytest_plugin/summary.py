@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from torchcamp.course.manifest import Course
 from torchcamp.course.texts import mistake_text, say, task_hints, task_title
 from torchcamp.grading.results import Status, TestOutcome
 from torchcamp.grading.scoring import task_status
@@ -36,6 +37,11 @@ def failed_on_its_own_code(task_id: str, outcomes: list[TestOutcome]) -> bool:
     """A task that failed only because its lesson file does not import has not failed yet."""
     mine = [outcome for outcome in outcomes if outcome.task == task_id and outcome.status != Status.PASSED]
     return bool(mine) and not all(outcome.lesson_broken for outcome in mine)
+
+
+def failing_foundations(course: Course, task_id: str, summary: dict[str, Status]) -> list[str]:
+    """The tasks TASK_ID builds on (course.toml `builds_on`) that do not pass in this run."""
+    return [other for other in course.tasks[task_id].builds_on if summary.get(other, Status.PASSED) != Status.PASSED]
 
 
 def hint_number(hints: list[str], failures_before: int) -> int:
@@ -69,6 +75,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         write(f"  {say(label, lang)}  {task_id:<28} {task_title(course, task_id, lang)}", **{colour: True})
         if status == Status.PASSED:
             failed_runs.pop(task_id, None)
+        elif status != Status.NOT_STARTED and (waiting_for := failing_foundations(course, task_id, summary)):
+            # This task calls code that fails: its own hint would point at the wrong place.
+            write("           " + say("fix_first", lang, tasks=", ".join(waiting_for)), cyan=True)
         elif status != Status.NOT_STARTED and failed_on_its_own_code(task_id, session.outcomes):
             mistake = recognised_mistake(task_id, session.outcomes)
             if mistake:  # the cause is known: say it instead of the next generic hint

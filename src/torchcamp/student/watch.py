@@ -15,8 +15,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from torchcamp.course import layout
+from torchcamp.course import layout, texts
 from torchcamp.course.manifest import Course, Lesson
+from torchcamp.course.texts import tr
 
 WARM_IMPORTS = ("torch", "torchvision", "numpy", "hypothesis", "pytest", "torchcamp.pytest_plugin", "torchcamp.testing")
 
@@ -72,7 +73,9 @@ def next_lesson(course: Course, lesson: Lesson) -> Lesson | None:
 def watch_course(course: Course, lesson_id: str | None, poll: bool, lang: str) -> None:
 
     console = Console()
-    with console.status("starting: importing torch once for every check ..."):
+    with console.status(
+        tr("starting: importing torch once for every check ...", "启动中：导入一次 torch，供之后每次检查使用 ……")
+    ):
         warm_up()
     lesson: Lesson | None = course.lesson(lesson_id) if lesson_id else course.lessons[0]
     number = 0
@@ -80,17 +83,26 @@ def watch_course(course: Course, lesson_id: str | None, poll: bool, lang: str) -
         number += 1
         lesson_file = layout.stub(course, lesson)
         checked_version = signature(lesson_file)  # taken before the check: a save during it counts
-        console.rule(f"check {number}: lesson {lesson.id} · {lesson.title}")
+        console.rule(
+            tr(
+                f"check {number}: lesson {lesson.id} · {lesson.title}",
+                f"第 {number} 次检查：第 {lesson.id} 课 · {texts.lesson_title(course, lesson, 'zh-CN')}",
+            )
+        )
         started = time.monotonic()
         passed = check(course, lesson, lang)
-        console.print(f"[dim]checked in {time.monotonic() - started:.2f} s[/dim]")
+        seconds = time.monotonic() - started
+        console.print(f"[dim]{tr(f'checked in {seconds:.2f} s', f'检查用时 {seconds:.2f} 秒')}[/dim]")
         if passed:
-            console.print(f"[bold green]lesson {lesson.id} passes its public checks[/bold green]")
+            passes = tr(f"lesson {lesson.id} passes its public checks", f"第 {lesson.id} 课通过了公开检查")
+            console.print(f"[bold green]{passes}[/bold green]")
             lesson = next_lesson(course, lesson)
             if lesson is None:
-                console.print("[bold green]every lesson passes its public checks[/bold green]")
+                every = tr("every lesson passes its public checks", "每一课都通过了公开检查")
+                console.print(f"[bold green]{every}[/bold green]")
             continue
-        console.print(f"waiting for you to save {lesson_file.relative_to(course.root)} (Ctrl-C stops) ...")
+        shown = lesson_file.relative_to(course.root)
+        console.print(tr(f"waiting for you to save {shown} (Ctrl-C stops) ...", f"等待你保存 {shown}（Ctrl-C 退出）……"))
         sys.stdout.flush()  # seen now, even through a pipe
         wait_for_a_save(lesson_file, checked_version, poll)
 
