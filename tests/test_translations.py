@@ -27,6 +27,8 @@ STUDENT_FACING = {
     **{path: None for path in sorted(ROOT.glob("exercises/*/test_*.py"))},
     **{path: None for path in sorted(ROOT.glob("graders/*/test_*.py"))},
     SRC / "testing" / "compare.py": None,
+    SRC / "grading" / "diagnosis.py": None,
+    SRC / "grading" / "calibration.py": {"explain"},
     SRC / "student" / "commands.py": None,
     SRC / "student" / "doctor.py": None,
     SRC / "student" / "watch.py": None,

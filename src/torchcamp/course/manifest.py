@@ -96,7 +96,8 @@ class Grading(_Strict):
 
 
 class FinalDataset(_Strict):
-    """Accuracy tiers (percent, ascending, one per tier task) and time budgets per device."""
+    """Accuracy tiers (percent, ascending, one per tier task) and, per device, the most time a
+    run may take (the ceiling of the calibrated budget, see FinalBudget)."""
 
     tiers: Annotated[list[Annotated[float, Field(gt=0, le=100)]], Field(min_length=1)]
     budget_s: dict[str, Annotated[float, Field(gt=0)]]
@@ -113,6 +114,16 @@ class FinalDataset(_Strict):
         return tiers
 
 
+class FinalBudget(_Strict):
+    """The student's time budget as a multiple of the reference's epoch on the grading machine
+    (grading.calibration): multiple × epochs × that epoch, at least floor_s, at most the
+    dataset's budget_s for the device."""
+
+    multiple: Annotated[float, Field(ge=1)] = 3.0
+    epochs: Annotated[int, Field(gt=0)] = 10
+    floor_s: Annotated[float, Field(gt=0)] = 20.0
+
+
 class Final(_Strict):
     """The final task: a whole training script graded by test accuracy."""
 
@@ -120,6 +131,7 @@ class Final(_Strict):
     tier_tasks: Annotated[list[str], Field(min_length=1)]
     default_dataset: str
     datasets: dict[str, FinalDataset]
+    budget: FinalBudget = FinalBudget()
 
     @model_validator(mode="after")
     def _consistent(self) -> Final:

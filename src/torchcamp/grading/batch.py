@@ -24,7 +24,15 @@ import torchcamp
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course
 from torchcamp.grading.results import LessonResult, Record, Status, SubmissionResult, TaskResult, write_json
-from torchcamp.grading.runner import GradingOptions, GradingRunError, SubmissionError, grade, select_lessons
+from torchcamp.grading.runner import (
+    GradingOptions,
+    GradingRunError,
+    SubmissionError,
+    calibrate_final_budget,
+    default_jobs,
+    grade,
+    select_lessons,
+)
 from torchcamp.grading.submissions import Submission, content_hash, safe_name
 
 RESULTS = "results"
@@ -165,7 +173,12 @@ def grade_class(
     fingerprint = course_fingerprint(course)
     base = options or GradingOptions()
     # Several submissions side by side: each gets one pytest process, so -j N means N workers.
-    per_submission = base if jobs == 1 else replace(base, jobs=1)
+    selected = select_lessons(course, lesson_ids)
+    if base.calibration is None and course.final is not None and course.final.lesson in {x.id for x in selected}:
+        # Once per class run, under the threads the graders will have: every student the same budget.
+        side_by_side = jobs if jobs > 1 else max(1, min(base.jobs or default_jobs(), len(selected)))
+        base = replace(base, calibration=calibrate_final_budget(course, base, side_by_side))
+    per_submission = base if jobs == 1 else replace(base, jobs=1, side_by_side=jobs)
     records = []
 
     def work(submission: Submission, key: dict) -> Record:

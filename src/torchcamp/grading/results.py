@@ -104,6 +104,8 @@ class SubmissionResult:
     # The final task's run: dataset, device, seconds, accuracy, losses, confusion matrix.
     final: dict | None = None
     protected: bool = True  # False: graded without a sandbox, and every output says so
+    # CPU threads each grading process used: cores, processes side by side, threads per process.
+    threads: dict | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -123,6 +125,7 @@ class SubmissionResult:
             lessons,
             data.get("final"),
             data.get("protected", True),
+            data.get("threads"),
         )
 
     def tasks(self) -> list[TaskResult]:

@@ -20,12 +20,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course, Lesson
+from torchcamp.grading import threads
 from torchcamp.grading.results import LessonResult, RunResults, Status, SubmissionResult, TaskResult, TestOutcome
 from torchcamp.grading.scoring import task_score, task_status
 from torchcamp.sandbox import confinement
@@ -48,6 +49,12 @@ class GradingOptions:
     device: str | None = None  # final task; default: $TORCHCAMP_DEVICE, else cuda when available
     junit_xml: Path | None = None  # write pytest's JUnit XML as <this>.<n>.xml, one per pytest process
     unprotected: bool = False  # grade even where no sandbox can be built (the teacher said so)
+    # Grading processes running at once across the class (class grading's -j); None: this
+    # submission's own pytest processes. Each gets cores ÷ this many torch threads.
+    side_by_side: int | None = None
+    # The final task's calibrated budget (grading.calibration), measured once per class run;
+    # None: measured by this grading run when it grades the final task.
+    calibration: dict | None = None
 
 
 # A grading process that runs longer than this (plus the final task's budget) is killed and
@@ -109,6 +116,7 @@ def pytest_command(
         *(["--torchcamp-dataset", options.dataset] if options.dataset else []),
         *(["--torchcamp-data-root", str(Path(options.data_root).resolve())] if options.data_root else []),
         *(["--torchcamp-device", options.device] if options.device else []),
+        *(["--torchcamp-calibration", json.dumps(options.calibration)] if options.calibration else []),
         *([f"--junitxml={options.junit_xml}.{number}.xml"] if options.junit_xml else []),
     ]  # fmt: skip
 
@@ -168,9 +176,29 @@ def finish(run: GradingRun, deadline_s: float) -> tuple[list[TestOutcome], dict 
     return records.tests, records.final, records.lesson_problems
 
 
+def calibrate_final_budget(course: Course, options: GradingOptions, side_by_side: int) -> dict | None:
+    """Time the reference's epoch here, with the graders' threads; None where it cannot run
+    (the final task then falls back to the dataset's ceiling budget, and says so)."""
+    from torchcamp.data import default_data_root
+    from torchcamp.grading.calibration import CalibrationFailed, calibrate
+
+    final = course.final
+    dataset = options.dataset or final.default_dataset
+    data_root = Path(options.data_root).resolve() if options.data_root else default_data_root(course.root)
+    device = options.device or os.environ.get("TORCHCAMP_DEVICE") or ""
+    if not device:
+        import torch
+
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        return calibrate(course, data_root, dataset, device, threads.threads_for(side_by_side)).to_json()
+    except (CalibrationFailed, KeyError, OSError):
+        return None
+
+
 def run_graders(
     course: Course, submission: Path, lessons: list[Lesson], options: GradingOptions
-) -> tuple[list[TestOutcome], dict | None, dict[str, str], bool]:
+) -> tuple[list[TestOutcome], dict | None, dict[str, str], bool, dict]:
     """Run the graders of LESSONS against SUBMISSION in JOBS concurrent pytest processes.
 
     Each process has its own workers and takes a contiguous run of lessons. On two cores
@@ -181,6 +209,14 @@ def run_graders(
     groups = [lessons[index * len(lessons) // jobs : (index + 1) * len(lessons) // jobs] for index in range(jobs)]
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    side_by_side = options.side_by_side or jobs
+    environment.update(threads.environment_for(threads.threads_for(side_by_side)))
+    if (
+        options.calibration is None
+        and course.final is not None
+        and course.final.lesson in {item.id for item in lessons}
+    ):
+        options = replace(options, calibration=calibrate_final_budget(course, options, side_by_side))
     outcomes: list[TestOutcome] = []
     final = None
     problems: dict[str, str] = {}
@@ -208,7 +244,8 @@ def run_graders(
             outcomes.extend(tests)
             final = final or run_final
             problems.update(run_problems)
-    return outcomes, final, problems, not any(run.unprotected for run in runs)
+    used = threads.report(side_by_side, threads.threads_for(side_by_side))
+    return outcomes, final, problems, not any(run.unprotected for run in runs), used
 
 
 def property_name(nodeid: str) -> str:
@@ -292,7 +329,9 @@ def grade(
             if (problem := copy_lesson_file(lessons_dir, lesson, Path(staged), max_bytes)) is not None
         }
         to_run = [lesson for lesson in lessons if lesson.id not in unreadable]
-        outcomes, final, problems, protected = run_graders(course, Path(staged), to_run, options or GradingOptions())
+        outcomes, final, problems, protected, used = run_graders(
+            course, Path(staged), to_run, options or GradingOptions()
+        )
     problems.update(unreadable)
     results = [lesson_result(lesson, outcomes, problems.get(lesson.id)) for lesson in lessons]
     return SubmissionResult(
@@ -303,4 +342,5 @@ def grade(
         lessons=results,
         final=final,
         protected=protected,
+        threads=used,
     )

@@ -90,6 +90,25 @@ def student_markdown(course: Course, record: Record, pictures: list[str]) -> str
             ),
             "",
         ]
+        if final.get("diagnoses"):
+            lines += [f"**{tr('What the run shows', '这次运行说明了什么')}:**", ""]
+            lines += [f"- {diagnosis}" for diagnosis in final["diagnoses"]] + [""]
+        if final.get("interval"):
+            low, high = final["interval"]
+            lines += [tr(f"95% interval: {low:.2f}–{high:.2f}%.", f"95% 区间：{low:.2f}–{high:.2f}%。"), ""]
+        if final.get("borderline"):
+            tiers = ", ".join(map(str, final["borderline"]))
+            lines += [
+                tr(
+                    f"**Borderline:** tier {tiers} lies within that interval; a rerun could change it.",
+                    f"**处于边界：**第 {tiers} 档在这个区间之内，重新运行可能改变结果。",
+                ),
+                "",
+            ]
+        if final.get("calibration"):
+            from torchcamp.grading.calibration import Calibration
+
+            lines += [Calibration.from_json(final["calibration"]).explain() + ".", ""]
         if final.get("flagged"):
             flagged = tr("Flagged for the teacher, not paid:", "已标记给老师复核，不计分：")
             lines += [f"**{flagged}** {final['flagged']}", ""]
@@ -172,11 +191,31 @@ def summary_html(course: Course, records: list[Record]) -> str:
     )
     student_rows = "".join(
         f"<tr><td><a href='feedback/{safe_name(r.student.id)}.html'>{html.escape(r.student.id)}</a></td>"
-        f"<td>{r.result.score:g} / {r.result.max_score}</td></tr>"
+        f"<td>{r.result.score:g} / {r.result.max_score}</td><td>{html.escape(final_cell(r.result.final))}</td></tr>"
         for r in records
     )
-    parts.append(f"<h2>Students</h2><table><tr><th>student</th><th>score</th></tr>{student_rows}</table>")
+    parts.append(
+        "<h2>Students</h2><table><tr><th>student</th><th>score</th><th>final task (95% interval)</th></tr>"
+        f"{student_rows}</table>"
+    )
+    borderline = [r.student.id for r in records if r.result.final and r.result.final.get("borderline")]
+    if borderline:
+        parts.append(
+            "<p><strong>Borderline final-task grades</strong> (a tier within the 95% interval of the measured "
+            f"accuracy: a rerun could change them): {html.escape(', '.join(borderline))}</p>"
+        )
     return page("torchcamp class summary", "\n".join(parts))
+
+
+def final_cell(final: dict | None) -> str:
+    if not final or "accuracy" not in final:
+        return ""
+    cell = f"{final['accuracy']:.2f}%"
+    if final.get("interval"):
+        cell += f" ({final['interval'][0]:.2f}–{final['interval'][1]:.2f})"
+    if final.get("borderline"):
+        cell += " borderline: tier " + ", ".join(map(str, final["borderline"]))
+    return cell
 
 
 def write_summary(course: Course, records: list[Record], out: Path) -> list[Path]:

@@ -52,6 +52,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="final task: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)",
     )
     group.addoption(
+        "--torchcamp-calibration",
+        metavar="JSON",
+        help="final task: the calibrated budget measured by the grader (default: measured by this run)",
+    )
+    group.addoption(
         "--torchcamp-course", metavar="DIR", help="the course root (default: nearest course.toml above rootdir)"
     )
     group.addoption(
@@ -128,7 +133,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if in_process and not wants_detail(config):
         config.option.reportchars = "N"  # the task table replaces pytest's one line per failure
     if not in_process:
+        from torchcamp.grading import threads
         from torchcamp.sandbox import confinement
+
+        session.threads = threads.apply_from_environment()  # the grader measures with the same share
 
         session.sandboxed = confinement.mode() == "bubblewrap"
         consented = config.getoption("torchcamp_unprotected") or os.environ.get("TORCHCAMP_UNPROTECTED") == "1"

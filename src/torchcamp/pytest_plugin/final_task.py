@@ -26,6 +26,10 @@ class FinalTaskSettings:
     flag_above: float  # a test accuracy training cannot explain: flagged, not paid
     # The hidden graders measure the tiers in this run; public tier tests then leave it to them.
     measured_by_grader: bool = False
+    threads: int | None = None  # torch threads of the grader and its worker (None: torch's default)
+    # How budget_s was set on this machine (grading.calibration); None: the dataset's ceiling
+    # (student mode, or no reference to time).
+    calibration: dict | None = None
 
 
 def local_estimate_dataset(final: Final, data_root: Path) -> str | None:
@@ -64,17 +68,38 @@ def final_task(request: pytest.FixtureRequest) -> FinalTaskSettings:
     kind = device.split(":")[0]
     if kind not in budgets:
         raise pytest.UsageError(f"no time budget for device {kind!r} under final.datasets.{dataset}.budget_s")
+    calibration = None if session.in_process else calibrated_budget(config, session, data_root, dataset, device)
     return FinalTaskSettings(
         dataset,
         dataset_root(data_root, dataset),
         data_root,
         device,
-        budgets[kind],
+        calibration["budget_s"] if calibration else budgets[kind],
         final.datasets[dataset].tiers,
         final.tier_tasks,
         final.datasets[dataset].flag_above,
         measured_by_grader=not session.in_process and layout.has_hidden_material(session.course),
+        threads=session.threads,
+        calibration=calibration,
     )
+
+
+def calibrated_budget(config: pytest.Config, session: Any, data_root: Path, dataset: str, device: str) -> dict | None:
+    """The budget the grader calibrated for this class run (--torchcamp-calibration), else
+    one measured now; None where the reference cannot be timed here."""
+    import json
+
+    from torchcamp.grading import threads
+    from torchcamp.grading.calibration import CalibrationFailed, calibrate
+
+    given = config.getoption("torchcamp_calibration")
+    if given:
+        return json.loads(given)
+    try:
+        used = session.threads or threads.threads_for(1)
+        return calibrate(session.course, data_root, dataset, device, used).to_json()
+    except CalibrationFailed:
+        return None
 
 
 @pytest.fixture

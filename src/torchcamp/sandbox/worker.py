@@ -156,6 +156,9 @@ def main() -> None:
     import torch
     import torch._dynamo  # noqa: F401
 
+    from torchcamp.grading import threads
+
+    threads.apply_from_environment()  # cores ÷ grading processes, before any student code runs
     serve(Connection(int(sys.argv[1])))
 
 
