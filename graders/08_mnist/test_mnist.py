@@ -13,6 +13,7 @@ import torch
 from torchcamp.course.texts import tr
 from torchcamp.data import load_idx_tensors, write_training_split_view
 from torchcamp.grading.calibration import Calibration
+from torchcamp.grading.diagnosis import diagnose
 from torchcamp.grading.uncertainty import borderline_tiers, wilson_interval
 from torchcamp.sandbox.file_watch import OpenWatch
 from torchcamp.testing.fakes import write_mnist_like
@@ -105,6 +106,7 @@ def final_run(student, reference, final_task, record_final, tmp_path_factory) ->
                 threads=final_task.threads,
             )
             run["flagged"] = implausibility(run, reference, final_task)
+            run["diagnoses"] = diagnose(run)
             del run["state_dict"]
             record_final(run)
             _runs[key] = run
@@ -114,6 +116,12 @@ def final_run(student, reference, final_task, record_final, tmp_path_factory) ->
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
+
+
+def diagnoses_note(run: dict) -> str:
+    if not run["diagnoses"]:
+        return ""
+    return tr(". What the run shows: ", "。这次运行说明：") + "; ".join(run["diagnoses"])
 
 
 def borderline_note(run: dict, tier: int) -> str:
@@ -166,6 +174,7 @@ def test_test_accuracy_reaches_the_tier(student, reference, final_task, record_f
         )
         + borderline_note(run, tier)
         + budget_note(run, final_task)
+        + diagnoses_note(run)
     )
     assert run["seconds"] <= final_task.budget_s * 1.1 + 5, tr(
         f"took {run['seconds']:.0f} s of a {final_task.budget_s:.0f} s budget",
