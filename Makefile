@@ -28,8 +28,8 @@ data: setup
 
 demo: data
 	$(BIN)/torchcamp course validate
-	$(BIN)/torchcamp grade solutions --dataset digits-sample --data-root $(DATA)
-	$(BIN)/torchcamp grade exercises --dataset digits-sample --data-root $(DATA)
+	$(BIN)/torchcamp grade solutions --dataset mnist --data-root $(DATA)
+	$(BIN)/torchcamp grade exercises --dataset mnist --data-root $(DATA)
 
 test: data
 	$(BIN)/python -m pytest tests

@@ -23,11 +23,20 @@ def test_a_healthy_run_has_nothing_to_say():
     assert diagnose(run()) == []
 
 
+def test_an_exploding_loss_is_not_also_called_learning():
+    found = diagnose(run(losses=[5.17e8, 1.5e5, 616.0], accuracy=11.2))
+    assert len(found) == 1 and "far too large" in found[0]
+
+
 @pytest.mark.parametrize(
     "changes, words",
     [
         ({"losses": [2.3, float("nan"), float("nan")], "accuracy": 9.8}, "the loss became nan at epoch 2"),
-        ({"losses": [2.3, 40.0, 900.0], "accuracy": 11.0}, "the loss grew from 2.3 to 900"),
+        ({"losses": [0.5, 1.0, 9.0], "accuracy": 11.0}, "the loss grew from 0.5 to 9"),
+        (
+            {"losses": [5.17e8, 1.5e5, 616.0], "accuracy": 11.2},  # Adam with lr=1e3, as measured
+            "the loss reached 5.17e+08 (epoch 1), where a uniform guess gives 2.30",
+        ),
         ({"losses": [2.30, 2.29, 2.30], "accuracy": 10.3}, "the loss stayed flat (2.3 → 2.3 over 3 epochs)"),
         (
             {"losses": [2.0, 1.0, 0.5], "accuracy": 10.9},

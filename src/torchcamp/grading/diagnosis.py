@@ -13,6 +13,8 @@ import math
 from torchcamp.course.texts import tr
 
 FLAT = 0.97  # the last epoch's loss at least this share of the first: training did not move
+FELL = 0.9  # the last epoch's loss at most this share of the first: the model learned something
+CHANCE_LOSS = math.log(10)  # cross-entropy of a uniform guess over ten classes
 CHANCE_ACCURACY = 20.0  # percent; ten classes, so ~10 % is guessing
 SLOW_FACTOR = 4.0  # seconds per epoch against the reference's calibrated epoch
 
@@ -29,6 +31,17 @@ def diagnose(run: dict) -> list[str]:
                 "far too high, or pixels not scaled to [0, 1] and normalized",
                 f"第 {broken} 个 epoch 的损失变成了 {losses[broken - 1]}：参数更新发散了——学习率太大，"
                 "或者像素没有缩放到 [0, 1] 并归一化",
+            )
+        )
+    elif losses and max(losses) > 10 * CHANCE_LOSS:
+        worst = max(losses)
+        found.append(
+            tr(
+                f"the loss reached {worst:.3g} (epoch {losses.index(worst) + 1}), where a uniform guess gives "
+                f"{CHANCE_LOSS:.2f}: the updates are far too large — a learning rate far too high, or pixels not "
+                "scaled to [0, 1] and normalized",
+                f"损失达到了 {worst:.3g}（第 {losses.index(worst) + 1} 个 epoch），而均匀瞎猜只有 {CHANCE_LOSS:.2f}："
+                "参数更新幅度太大——学习率太大，或者像素没有缩放到 [0, 1] 并归一化",
             )
         )
     elif len(losses) >= 2 and losses[-1] > 10 * losses[0]:
@@ -49,7 +62,8 @@ def diagnose(run: dict) -> list[str]:
             )
         )
     accuracy = run.get("accuracy")
-    if accuracy is not None and accuracy < CHANCE_ACCURACY and len(losses) >= 2 and losses[-1] < FLAT * losses[0]:
+    learned = not found and len(losses) >= 2 and losses[-1] <= FELL * losses[0]
+    if accuracy is not None and accuracy < CHANCE_ACCURACY and learned:
         found.append(
             tr(
                 f"the training loss went down ({losses[0]:.3g} → {losses[-1]:.3g}) but the test accuracy is "
