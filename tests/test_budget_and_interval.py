@@ -37,11 +37,28 @@ def test_a_tier_within_the_half_width_is_borderline():
     assert borderline_tiers(98.50, wilson_interval(9850, 10000), [95.0, 97.0, 97.5]) == []
 
 
-@pytest.mark.parametrize("cores, side_by_side, expected", [(2, 1, 2), (2, 2, 1), (2, 4, 1), (16, 3, 5)])
-def test_threads_are_cores_divided_by_processes_side_by_side(monkeypatch, cores, side_by_side, expected):
+@pytest.mark.parametrize(
+    "cores, side_by_side, busy, expected",
+    [(2, 1, 0, 2), (2, 2, 0, 1), (2, 4, 0, 1), (16, 3, 0, 5), (2, 1, 1, 1), (16, 2, 6, 5), (4, 1, 3, 1)],
+)
+def test_threads_are_free_cores_divided_by_processes_side_by_side(monkeypatch, cores, side_by_side, busy, expected):
     monkeypatch.setattr(threads, "cores", lambda: cores)
-    assert threads.threads_for(side_by_side) == expected
-    assert threads.environment_for(expected)["OMP_NUM_THREADS"] == str(expected)
+    assert threads.threads_for(side_by_side, busy) == expected
+    environment = threads.environment_for(expected)
+    assert environment["OMP_NUM_THREADS"] == str(expected) and environment["OMP_WAIT_POLICY"] == "PASSIVE"
+
+
+def test_cores_kept_busy_by_other_processes_are_seen():
+    import subprocess
+    import sys
+
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(threads.cores())]
+    try:
+        assert threads.busy_cores() >= max(1, threads.cores() - 1) if threads.cores() > 1 else True
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
 
 
 def test_threads_are_set_from_the_environment(monkeypatch):

@@ -36,11 +36,13 @@ def test_reference_reaches_the_top_tier_on_cpu(course, dataset):
     assert final["dataset"] == dataset and final["device"] == "cpu"
     assert final["accuracy"] >= course.final.datasets[dataset].tiers[-1]
     assert sum(map(sum, final["confusion"])) == (1000 if dataset == "digits-sample" else 10000)
-    # One grading process (one lesson): it and its worker get every core, and say so.
-    assert result.threads == {"cores": cores(), "processes_side_by_side": 1, "threads_per_process": cores()}
-    assert final["threads"] == cores()
+    # One grading process (one lesson): it and its worker get every core other work left free, and say so.
+    used = result.threads
+    assert used["cores"] == cores() and used["processes_side_by_side"] == 1
+    assert used["threads_per_process"] == max(1, cores() - used["busy_cores_at_start"])
+    assert final["threads"] == used["threads_per_process"]
     calibration = final["calibration"]
-    assert calibration["reference_epoch_s"] > 0 and calibration["threads"] == cores()
+    assert calibration["reference_epoch_s"] > 0 and calibration["threads"] == used["threads_per_process"]
     assert final["budget_s"] == calibration["budget_s"] == Calibration.from_json(calibration).budget_s
     assert final["interval"][0] <= final["accuracy"] <= final["interval"][1]
 
@@ -190,3 +192,56 @@ def test_each_training_mistake_gets_its_diagnosis(course, tmp_path):
                 "calibration"
             ]
         )
+
+
+# What train() hands back, corrupted after a real training run: (the corruption, what the tier message must say).
+BAD_RESULTS = {
+    "wrong_shape": (
+        'result["state_dict"]["linear1.weight"] = torch.zeros(64, 784)',
+        "'state_dict'['linear1.weight'] has shape (64, 784); lesson 06's network needs (128, 784)",
+    ),
+    "wrong_dtype": (
+        'result["state_dict"]["linear2.bias"] = result["state_dict"]["linear2.bias"].double()',
+        "'state_dict'['linear2.bias'] has dtype torch.float64; lesson 06's network needs torch.float32",
+    ),
+    "nan_weights": (
+        'result["state_dict"]["linear2.weight"][0, 0] = float("nan")',
+        "'state_dict'['linear2.weight'] holds NaN or infinite values",
+    ),
+    "missing_key": ('del result["state_dict"]["linear2.bias"]', "missing ['linear2.bias'], unexpected []"),
+    "extra_key": ('result["state_dict"]["extra"] = torch.zeros(1)', "missing [], unexpected ['extra']"),
+    "not_a_dict": ("result = [result]", "train() returned a list; it must return a dict"),
+    "four_gib_tensor": (
+        'result["state_dict"]["linear1.weight"] = torch.zeros(1).expand(2**30)',
+        "at result['state_dict']['linear1.weight']: a tensor of shape (1073741824,)",
+    ),
+}
+
+
+def test_bad_training_results_score_zero_tiers_with_a_message_naming_the_key(course, tmp_path):
+    data = require_dataset("digits-sample")
+    reference = solution_source(course, "08")
+    lesson = course.lesson("08")
+    for name, (corruption, _) in BAD_RESULTS.items():
+        script = tmp_path / "class" / name / lesson.directory / lesson.filename
+        script.parent.mkdir(parents=True)
+        script.write_text(
+            reference + "\n\n_trained = train\n\n\ndef train(*args, **kwargs):\n"
+            f"    result = _trained(*args, **kwargs)\n    {corruption}\n    return result\n",
+            encoding="utf-8",
+        )
+    out = tmp_path / "out"
+    completed = subprocess.run(
+        [sys.executable, "-m", "torchcamp.cli", "class", "grade", *sorted(map(str, (tmp_path / "class").iterdir())),
+         "--out", str(out), "--lesson", "08", "--dataset", "digits-sample", "--data-root", str(data),
+         "--device", "cpu", "-j", "2"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode in (0, 1), completed.stderr[-3000:]
+    for name, (_, words) in BAD_RESULTS.items():
+        record = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
+        tasks = {task["id"]: task for task in record["result"]["lessons"][0]["tasks"]}
+        for tier in ("08.tier_1", "08.tier_2", "08.tier_3"):
+            assert tasks[tier]["score"] == 0 and words in tasks[tier]["message"], (name, tasks[tier]["message"])
+        if name in ("wrong_shape", "wrong_dtype", "nan_weights"):  # the rest of the script is right: its task stays
+            assert tasks["08.script"]["score"] == tasks["08.script"]["max_score"], (name, tasks["08.script"])

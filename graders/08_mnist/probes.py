@@ -5,8 +5,38 @@ file's text reaches the worker."""
 
 def train(module, root, dataset, device, budget_s):
     """The student's training on the folder the grader prepared: weights and losses, nothing else."""
+    from torchcamp.course.texts import tr  # the student's language reaches the worker as TORCHCAMP_LANG
+
     result = module.train(root, dataset, device, budget_s)
-    return {"state_dict": result["state_dict"], "losses": [float(loss) for loss in result["losses"]]}
+    if not isinstance(result, dict):
+        kind = type(result).__name__
+        raise TypeError(
+            tr(
+                f"train() returned a {kind}; it must return a dict: "
+                "{'state_dict': model.state_dict(), 'losses': [one float per epoch]}",
+                f"train() 返回了 {kind}；它必须返回一个 dict："
+                "{'state_dict': model.state_dict(), 'losses': [每个 epoch 一个浮点数]}",
+            )
+        )
+    missing = [key for key in ("state_dict", "losses") if key not in result]
+    if missing:
+        absent, present = " / ".join(map(repr, missing)), sorted(map(str, result))
+        raise ValueError(
+            tr(
+                f"train()'s result has no {absent}; it has {present}",
+                f"train() 的结果里没有 {absent}；它只有 {present}",
+            )
+        )
+    try:
+        losses = [float(loss) for loss in result["losses"]]
+    except (TypeError, ValueError):
+        raise TypeError(
+            tr(
+                "train()'s 'losses' must be a list of numbers, one mean loss per epoch",
+                "train() 的 'losses' 必须是数字列表，每个 epoch 一个平均损失",
+            )
+        ) from None
+    return {"state_dict": result["state_dict"], "losses": losses}
 
 
 def short_run_on(module, root, device):

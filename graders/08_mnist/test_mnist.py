@@ -89,16 +89,20 @@ def final_run(student, reference, final_task, record_final, tmp_path_factory) ->
             run["test_split_opened"] = None if opened is None else bool(opened)
             run["seconds"] = round(student.last_call_seconds, 2)  # measured here, never in the worker
             model = reference.Net()
-            model.load_state_dict(run["state_dict"])  # the lesson's architecture, loaded with their weights
-            images, labels = load_idx_tensors(final_task.data_root, final_task.dataset, train=False)
-            with torch.no_grad():
-                predicted = model(normalized(images, reference)).argmax(dim=1)
-            correct = int((predicted == labels).sum())
-            run["accuracy"] = 100 * correct / len(labels)
-            run["interval"] = wilson_interval(correct, len(labels))
-            run["borderline"] = borderline_tiers(run["accuracy"], run["interval"], final_task.tiers)
+            run["weights_problem"] = weights_problem(run["state_dict"], model.state_dict())
             run["calibration"] = final_task.calibration
-            run["confusion"] = confusion(predicted, labels)
+            if run["weights_problem"]:  # nothing to measure: 0 for the tiers, the rest of the grade unchanged
+                run.update(accuracy=0.0, interval=(0.0, 0.0), borderline=[], confusion=None)
+            else:
+                model.load_state_dict(run["state_dict"])  # the lesson's architecture, loaded with their weights
+                images, labels = load_idx_tensors(final_task.data_root, final_task.dataset, train=False)
+                with torch.no_grad():
+                    predicted = model(normalized(images, reference)).argmax(dim=1)
+                correct = int((predicted == labels).sum())
+                run["accuracy"] = 100 * correct / len(labels)
+                run["interval"] = wilson_interval(correct, len(labels))
+                run["borderline"] = borderline_tiers(run["accuracy"], run["interval"], final_task.tiers)
+                run["confusion"] = confusion(predicted, labels)
             run.update(
                 dataset=final_task.dataset,
                 device=final_task.device,
@@ -106,7 +110,7 @@ def final_run(student, reference, final_task, record_final, tmp_path_factory) ->
                 threads=final_task.threads,
             )
             run["flagged"] = implausibility(run, reference, final_task)
-            run["diagnoses"] = diagnose(run)
+            run["diagnoses"] = [run["weights_problem"]] if run["weights_problem"] else diagnose(run)
             del run["state_dict"]
             record_final(run)
             _runs[key] = run
@@ -116,6 +120,45 @@ def final_run(student, reference, final_task, record_final, tmp_path_factory) ->
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
+
+
+def weights_problem(state: object, expected: dict) -> str:
+    """Why STATE (what train() returned as 'state_dict') cannot be loaded into lesson 06's
+    network, naming the key and what was expected; '' when it can."""
+    if not isinstance(state, dict):
+        kind = type(state).__name__
+        return tr(
+            f"'state_dict' is a {kind}; it must be model.state_dict(), a dict of tensors",
+            f"'state_dict' 是 {kind}；它必须是 model.state_dict()，即由张量组成的 dict",
+        )
+    missing, extra = sorted(set(expected) - set(state)), sorted(map(str, set(state) - set(expected)))
+    if missing or extra:
+        return tr(
+            f"'state_dict' keys differ from lesson 06's network: missing {missing}, unexpected {extra} "
+            f"(expected exactly {sorted(expected)})",
+            f"'state_dict' 的键与第 06 课的网络不同：缺少 {missing}，多出 {extra}（应恰好是 {sorted(expected)}）",
+        )
+    for key, wanted in expected.items():
+        value = state[key]
+        if not isinstance(value, torch.Tensor):
+            kind = type(value).__name__
+            return tr(f"'state_dict'['{key}'] is a {kind}, not a tensor", f"'state_dict'['{key}'] 是 {kind}，不是张量")
+        if tuple(value.shape) != tuple(wanted.shape):
+            return tr(
+                f"'state_dict'['{key}'] has shape {tuple(value.shape)}; lesson 06's network needs {tuple(wanted.shape)}",
+                f"'state_dict'['{key}'] 的形状是 {tuple(value.shape)}；第 06 课的网络需要 {tuple(wanted.shape)}",
+            )
+        if value.dtype != wanted.dtype:
+            return tr(
+                f"'state_dict'['{key}'] has dtype {value.dtype}; lesson 06's network needs {wanted.dtype}",
+                f"'state_dict'['{key}'] 的 dtype 是 {value.dtype}；第 06 课的网络需要 {wanted.dtype}",
+            )
+        if not torch.isfinite(value).all():
+            return tr(
+                f"'state_dict'['{key}'] holds NaN or infinite values: the training diverged",
+                f"'state_dict'['{key}'] 含有 NaN 或无穷大：训练发散了",
+            )
+    return ""
 
 
 def diagnoses_note(run: dict) -> str:
@@ -161,6 +204,7 @@ def budget_note(run: dict, final_task) -> str:
 )
 def test_test_accuracy_reaches_the_tier(student, reference, final_task, record_final, tmp_path_factory, tier):
     run = final_run(student, reference, final_task, record_final, tmp_path_factory)
+    assert not run["weights_problem"], run["weights_problem"]
     assert not run["flagged"], tr(
         f"flagged for the teacher to check, not paid: {run['flagged']}", f"已标记给老师复核，不计分：{run['flagged']}"
     )

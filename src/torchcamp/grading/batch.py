@@ -32,6 +32,7 @@ from torchcamp.grading.runner import (
     default_jobs,
     grade,
     select_lessons,
+    with_threads,
 )
 from torchcamp.grading.submissions import Submission, content_hash, safe_name
 
@@ -174,10 +175,12 @@ def grade_class(
     base = options or GradingOptions()
     # Several submissions side by side: each gets one pytest process, so -j N means N workers.
     selected = select_lessons(course, lesson_ids)
+    # Once per class run: every student gets the same threads and, for the final task, the
+    # same budget, calibrated with those threads.
+    side_by_side = jobs if jobs > 1 else max(1, min(base.jobs or default_jobs(), len(selected)))
+    base = with_threads(base, side_by_side)
     if base.calibration is None and course.final is not None and course.final.lesson in {x.id for x in selected}:
-        # Once per class run, under the threads the graders will have: every student the same budget.
-        side_by_side = jobs if jobs > 1 else max(1, min(base.jobs or default_jobs(), len(selected)))
-        base = replace(base, calibration=calibrate_final_budget(course, base, side_by_side))
+        base = replace(base, calibration=calibrate_final_budget(course, base))
     per_submission = base if jobs == 1 else replace(base, jobs=1, side_by_side=jobs)
     records = []
 

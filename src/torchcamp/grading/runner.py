@@ -55,6 +55,10 @@ class GradingOptions:
     # The final task's calibrated budget (grading.calibration), measured once per class run;
     # None: measured by this grading run when it grades the final task.
     calibration: dict | None = None
+    # Torch threads per grading process and the cores other work kept busy when they were
+    # chosen (grading.threads); None: chosen by this grading run.
+    threads: int | None = None
+    busy_cores: int = 0
 
 
 # A grading process that runs longer than this (plus the final task's budget) is killed and
@@ -176,7 +180,15 @@ def finish(run: GradingRun, deadline_s: float) -> tuple[list[TestOutcome], dict 
     return records.tests, records.final, records.lesson_problems
 
 
-def calibrate_final_budget(course: Course, options: GradingOptions, side_by_side: int) -> dict | None:
+def with_threads(options: GradingOptions, side_by_side: int) -> GradingOptions:
+    """OPTIONS with the torch threads of each grading process chosen, if they are not yet."""
+    if options.threads is not None:
+        return options
+    busy = threads.busy_cores()
+    return replace(options, threads=threads.threads_for(side_by_side, busy), busy_cores=busy)
+
+
+def calibrate_final_budget(course: Course, options: GradingOptions) -> dict | None:
     """Time the reference's epoch here, with the graders' threads; None where it cannot run
     (the final task then falls back to the dataset's ceiling budget, and says so)."""
     from torchcamp.data import default_data_root
@@ -191,7 +203,7 @@ def calibrate_final_budget(course: Course, options: GradingOptions, side_by_side
 
         device = "cuda" if torch.cuda.is_available() else "cpu"
     try:
-        return calibrate(course, data_root, dataset, device, threads.threads_for(side_by_side)).to_json()
+        return calibrate(course, data_root, dataset, device, options.threads or threads.threads_for(1)).to_json()
     except (CalibrationFailed, KeyError, OSError):
         return None
 
@@ -210,13 +222,14 @@ def run_graders(
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     side_by_side = options.side_by_side or jobs
-    environment.update(threads.environment_for(threads.threads_for(side_by_side)))
+    options = with_threads(options, side_by_side)
+    environment.update(threads.environment_for(options.threads))
     if (
         options.calibration is None
         and course.final is not None
         and course.final.lesson in {item.id for item in lessons}
     ):
-        options = replace(options, calibration=calibrate_final_budget(course, options, side_by_side))
+        options = replace(options, calibration=calibrate_final_budget(course, options))
     outcomes: list[TestOutcome] = []
     final = None
     problems: dict[str, str] = {}
@@ -244,7 +257,7 @@ def run_graders(
             outcomes.extend(tests)
             final = final or run_final
             problems.update(run_problems)
-    used = threads.report(side_by_side, threads.threads_for(side_by_side))
+    used = threads.report(side_by_side, options.threads, options.busy_cores)
     return outcomes, final, problems, not any(run.unprotected for run in runs), used
 
 

@@ -112,11 +112,12 @@ def check_archive(payload: bytes) -> None:
 
 
 def check_bounds(value: Any) -> None:
-    """Count items, depth and tensor elements of a decoded answer, without recursion."""
+    """Count items, depth and tensor elements of a decoded answer, without recursion; a
+    refusal names where in the answer the limit was crossed."""
     items, elements = 0, 0
-    pending: list[tuple[Any, int]] = [(value, 0)]
+    pending: list[tuple[Any, int, str]] = [(value, 0, "")]
     while pending:
-        current, depth = pending.pop()
+        current, depth, where = pending.pop()
         items += 1
         if depth > MAX_DEPTH:
             raise NotPlainData(f"the result is nested more than {MAX_DEPTH} levels deep")
@@ -125,11 +126,16 @@ def check_bounds(value: Any) -> None:
         if isinstance(current, torch.Tensor):
             elements += current.numel()
             if elements > MAX_ELEMENTS:
-                raise NotPlainData(f"the result holds more than {MAX_ELEMENTS:,} tensor elements")
+                raise NotPlainData(
+                    f"the result holds more than {MAX_ELEMENTS:,} tensor elements "
+                    f"(at result{where}: a tensor of shape {tuple(current.shape)})"
+                )
         elif isinstance(current, dict):
-            pending.extend((item, depth + 1) for pair in current.items() for item in pair)
+            for key, item in current.items():
+                pending.append((key, depth + 1, where))
+                pending.append((item, depth + 1, f"{where}[{key!r}]"))
         elif isinstance(current, (list, tuple, set, frozenset)):
-            pending.extend((item, depth + 1) for item in current)
+            pending.extend((item, depth + 1, f"{where}[{index}]") for index, item in enumerate(current))
 
 
 def decode(payload: bytes, time_limit_s: float | None = 30.0) -> Any:

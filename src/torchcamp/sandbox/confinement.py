@@ -34,7 +34,7 @@ ETC_ENTRIES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "altern
 # The worker's whole environment: locale, thread counts, the GPU's libraries. Nothing of the
 # teacher's shell (tokens, keys, paths) crosses.
 ENVIRONMENT_ALLOWED = (
-    "LANG", "LC_ALL", "LC_CTYPE", "TORCHCAMP_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+    "LANG", "LC_ALL", "LC_CTYPE", "TORCHCAMP_THREADS", "OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
     "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH",
 )  # fmt: skip
 PRIVATE_TMP_MB = 512
