@@ -27,3 +27,58 @@ def test_broken_lessons_cost_only_their_own_points(course, make_submission):
     assert lessons["04"].score == 0 and statuses("04") == {"error"}
     assert "exited with status 0" in lessons["04"].tasks[0].message
     assert "os._exit" in lessons["04"].tasks[0].message
+
+
+def processes_with(marker: str) -> list[int]:
+    """Process ids whose environment carries MARKER (this machine's /proc)."""
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_killed_grader_leaves_no_grading_process_behind(course, make_submission, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    import pytest
+
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs /proc to find the grading processes")
+    source = "import time\n\n\ndef environment_report():\n    time.sleep(600)\n"
+    submission = make_submission({"00": source}, lessons=["00"])
+    marker = f"TORCHCAMP_TEST_MARKER=grader-{uuid.uuid4().hex}"
+    key, value = marker.split("=", 1)
+    grader = subprocess.Popen(
+        [sys.executable, "-m", "torchcamp.cli", "grade", str(submission), "--lesson", "00", "--unprotected"],
+        env={**os.environ, key: value},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(processes_with(marker)) < 2 and time.monotonic() < deadline:  # the CLI and its pytest
+            time.sleep(0.5)
+        assert len(processes_with(marker)) >= 2, "the grading process never started"
+        time.sleep(3)  # into the student's call
+    finally:
+        grader.send_signal(signal.SIGKILL)
+        grader.wait()
+    deadline = time.monotonic() + 30
+    while processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = processes_with(marker)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes outlived the killed grader: {left}"

@@ -137,6 +137,10 @@ def pytest_configure(config: pytest.Config) -> None:
         from torchcamp.sandbox import confinement
 
         session.threads = threads.apply_from_environment()  # the grader measures with the same share
+        if config.getoption("torchcamp_results_fd") is not None:  # started by `torchcamp grade`
+            from torchcamp.grading.parent_watch import exit_when_orphaned
+
+            exit_when_orphaned()
 
         session.sandboxed = confinement.mode() == "bubblewrap"
         consented = config.getoption("torchcamp_unprotected") or os.environ.get("TORCHCAMP_UNPROTECTED") == "1"

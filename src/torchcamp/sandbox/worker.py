@@ -159,6 +159,9 @@ def main() -> None:
     from torchcamp.grading import threads
 
     threads.apply_from_environment()  # cores ÷ grading processes, before any student code runs
+    from torchcamp.grading.parent_watch import exit_when_orphaned
+
+    exit_when_orphaned()  # outside a sandbox nothing else ends a worker whose grader is gone
     serve(Connection(int(sys.argv[1])))
 
 
