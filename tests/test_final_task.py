@@ -245,3 +245,39 @@ def test_bad_training_results_score_zero_tiers_with_a_message_naming_the_key(cou
             assert tasks[tier]["score"] == 0 and words in tasks[tier]["message"], (name, tasks[tier]["message"])
         if name in ("wrong_dtype", "nan_weights"):  # the public checks pass these: the script task stays
             assert tasks["08.script"]["score"] == tasks["08.script"]["max_score"], (name, tasks["08.script"])
+
+
+def test_the_open_track_is_judged_on_predictions_and_ranked(course, tmp_path):
+    data = require_dataset("digits-sample")
+    reference = solution_source(course, "08")
+    lesson = course.lesson("08")
+    constant = (
+        "\n\nclass _SaysZero(nn.Module):\n    def forward(self, x):\n        return torch.zeros(len(x), 10)\n\n\n"
+        "def train_open(*args, **kwargs):\n    return _SaysZero()\n"
+    )
+    for name, source in (("convnet", reference), ("says_zero", reference + constant)):
+        script = tmp_path / "class" / name / lesson.directory / lesson.filename
+        script.parent.mkdir(parents=True)
+        script.write_text(source, encoding="utf-8")
+    out = tmp_path / "out"
+    completed = subprocess.run(
+        [sys.executable, "-m", "torchcamp.cli", "class", "grade", *sorted(map(str, (tmp_path / "class").iterdir())),
+         "--out", str(out), "--lesson", "08", "--dataset", "digits-sample", "--data-root", str(data),
+         "--device", "cpu", "--open-track", "-j", "2"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode in (0, 1), completed.stderr[-3000:]
+    runs, tasks = {}, {}
+    for name in ("convnet", "says_zero"):
+        record = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
+        runs[name] = record["result"]["final"]["open_track"]
+        tasks[name] = next(t for t in record["result"]["lessons"][0]["tasks"] if t["id"] == "08.open_track")
+    tiers = course.final.open_track.tiers["digits-sample"]
+    assert tasks["convnet"]["status"] == "passed" and runs["convnet"]["accuracy"] >= tiers[0], runs["convnet"]
+    assert runs["convnet"]["seconds"] <= runs["convnet"]["budget_s"]
+    assert tasks["says_zero"]["status"] == "failed" and runs["says_zero"]["tiers_reached"] == []
+    assert "the open track's first tier needs" in tasks["says_zero"]["message"]
+    # Predictions are all the worker gave: a model that always says 0 is right on the test set's zeros only.
+    assert 5 < runs["says_zero"]["accuracy"] < 15
+    board = (out / "leaderboard.html").read_text(encoding="utf-8")
+    assert board.index("convnet") < board.index("says_zero"), "ranked by accuracy"

@@ -67,7 +67,7 @@ def test_list_shows_progress_by_the_public_checks(student_copy):
     lines = completed.stdout.splitlines()
     assert any("01.seeded" in line and "done" in line for line in lines)
     assert any("02.products" in line and "not started" in line for line in lines)
-    assert "7/51 tasks done, 10/104 points by the public checks" in completed.stdout
+    assert "7/52 tasks done, 10/104 points by the public checks" in completed.stdout
 
 
 def test_reset_asks_keeps_a_backup_and_restores_the_stub(student_copy):
@@ -155,7 +155,7 @@ def test_the_student_edition_says_its_grade_is_public_checks_only(tmp_path):
 def test_the_commands_speak_chinese(student_copy):
     solve(student_copy, "01_tensors", "tensors")
     listed = torchcamp("list", "--lang", "zh-CN", "--course", str(student_copy))
-    assert "已完成 7/51 个任务，按公开检查计 10/104 分" in listed.stdout, listed.stdout[-500:]
+    assert "已完成 7/52 个任务，按公开检查计 10/104 分" in listed.stdout, listed.stdout[-500:]
     assert any("01.seeded" in line and "完成" in line for line in listed.stdout.splitlines())
     assert "没有第 '42' 课" in torchcamp("reset", "42", "--lang", "zh-CN", "--course", str(student_copy)).stderr
     environment = dict(os.environ, TORCHCAMP_LANG="zh-CN")

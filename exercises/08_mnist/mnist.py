@@ -46,6 +46,16 @@ def train(data_root: str, dataset: str, device: str, time_budget_s: float, epoch
     raise NotImplementedError("TODO 08.script: data, model, loss, optimizer, loop, device")
 
 
+def train_open(data_root: str, dataset: str, device: str, time_budget_s: float) -> nn.Module:
+    """Optional (the open track): any architecture you like, trained like `train` on the
+    training split only, within `time_budget_s`. Return the trained model (an nn.Module in
+    eval mode) that maps normalized images of shape (N, 1, 28, 28) to 10 scores each. The
+    grader keeps it where it was trained, hands it the test images without their labels, and
+    computes the accuracy of its predictions itself.
+    """
+    raise NotImplementedError("TODO 08.open_track: optional — a model of your own design")
+
+
 if __name__ == "__main__":
     # `python exercises/08_mnist/mnist.py`: train once, print each epoch's loss, then measure the
     # honest number, accuracy on the test split the training never saw, and the time it took.

@@ -51,6 +51,31 @@ def test_trains_and_returns_weights_and_losses(student, two_patterns):
     assert losses[-1] < losses[0], tr("the loss should fall on this easy problem", "在这个简单问题上，损失应该下降")
 
 
+def open_track_answers(module, root):
+    """What the open-track model says about the two patterns' four test images, and its type."""
+    model = module.train_open(root, "mnist", "cpu", 60)
+    images = torch.zeros(4, 1, 28, 28)
+    images[:2, :, :14] = 1.0
+    images[2:, :, 14:] = 1.0
+    with torch.no_grad():
+        scores = model((images - 0.1307) / 0.3081)
+    return isinstance(model, nn.Module), tuple(scores.shape), scores.argmax(dim=1).tolist()
+
+
+@pytest.mark.task("08.open_track")
+def test_open_track_model_scores_ten_classes_and_learns_two_patterns(student, two_patterns):
+    is_module, shape, predicted = student.run_with_deadline(120, open_track_answers, two_patterns)
+    assert is_module, tr("train_open should return the trained nn.Module", "train_open 应返回训练好的 nn.Module")
+    assert shape == (4, 10), tr(
+        f"the model should give 10 scores per image: (4, 10), yours {shape}",
+        f"模型应为每张图像给出 10 个分数：(4, 10)，你的是 {shape}",
+    )
+    assert predicted == [0, 0, 1, 1], tr(
+        f"after training on the two patterns, the model predicts {predicted} for two of each",
+        f"在两种图案上训练后，模型对每种各两张图像的预测是 {predicted}",
+    )
+
+
 @pytest.mark.task("08.script")
 def test_only_the_training_split_is_read(student, two_patterns):
     held_back = sorted(Path(two_patterns).rglob("t10k-*"))

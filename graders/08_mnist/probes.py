@@ -46,3 +46,33 @@ def short_run_on(module, root, device):
 
 def train_with_a_tiny_budget(module, root):
     module.train(root, "mnist", "cpu", time_budget_s=1.0, epochs=10_000)
+
+
+_open_model = None  # the open track's model stays here, in the worker, between the two calls
+
+
+def open_train(module, root, dataset, device, budget_s):
+    """Train the student's open-track model; keep it here. Nothing but a yes leaves the worker."""
+    global _open_model
+    from torch import nn
+
+    from torchcamp.course.texts import tr
+
+    model = module.train_open(root, dataset, device, budget_s)
+    if not isinstance(model, nn.Module):
+        kind = type(model).__name__
+        raise TypeError(
+            tr(f"train_open() returned a {kind}, not an nn.Module", f"train_open() 返回了 {kind}，不是 nn.Module")
+        )
+    _open_model = model
+    return True
+
+
+def open_predict(module, images, mean, std, device):
+    """The open-track model's predicted class for each image: test images, never their labels."""
+    import torch
+
+    scaled = ((images.float() / 255 - mean) / std).unsqueeze(1)
+    _open_model.eval()
+    with torch.no_grad():
+        return torch.cat([_open_model(batch.to(device)).argmax(dim=1).cpu() for batch in scaled.split(1000)])

@@ -264,3 +264,62 @@ def test_stops_within_its_time_budget(student, tmp_path):
         f"asked for 10,000 epochs within 1 s, the call took {seconds:.1f} s: check the time budget",
         f"要求在 1 秒内训练 10,000 个 epoch，这次调用用了 {seconds:.1f} 秒：请检查时间预算",
     )
+
+
+@pytest.mark.task("08.open_track")
+def test_open_track_predictions_reach_its_first_tier(
+    student, reference, final_task, record_open_track, tmp_path_factory
+):
+    """Any architecture: the model stays in the worker, gets the test images without labels,
+    and answers with one predicted class per image; the grader counts the right ones."""
+    if not final_task.open_track:
+        pytest.skip(tr("the open track is not graded in this run", "这次运行不评开放赛道"))
+    view = write_training_split_view(final_task.data_root, final_task.dataset, tmp_path_factory.mktemp("open-track"))
+    with OpenWatch(sorted(view.rglob("t10k-*"))) as watch:
+        student.run_with_deadline(
+            final_task.open_budget_s + 60,
+            probes.open_train,
+            str(view),
+            final_task.dataset,
+            final_task.device,
+            final_task.open_budget_s,
+        )
+        opened = watch.opened()
+    seconds = round(student.last_call_seconds, 2)  # measured here
+    images, labels = load_idx_tensors(final_task.data_root, final_task.dataset, train=False)
+    predicted = student.run_with_deadline(
+        300, probes.open_predict, images, reference.MEAN, reference.STD, final_task.device
+    )  # the images only: labels never leave this process
+    well_formed = isinstance(predicted, torch.Tensor) and predicted.shape == labels.shape
+    correct = int((predicted.long() == labels).sum()) if well_formed else 0
+    accuracy = 100 * correct / len(labels)
+    reached = [number for number, tier in enumerate(final_task.open_tiers, 1) if accuracy >= tier]
+    record_open_track(
+        {
+            "accuracy": accuracy,
+            "interval": wilson_interval(correct, len(labels)),
+            "seconds": seconds,
+            "budget_s": final_task.open_budget_s,
+            "tiers": list(final_task.open_tiers),
+            "tiers_reached": reached,
+            "dataset": final_task.dataset,
+            "device": final_task.device,
+        }
+    )
+    assert not opened, tr(
+        "the open-track training opened the test split: train on the training split only",
+        "开放赛道的训练打开了测试集：只能在训练集上训练",
+    )
+    assert well_formed, tr(
+        f"the model's predictions should be one class per test image, shape {tuple(labels.shape)}",
+        f"模型的预测应为每张测试图像一个类别，形状 {tuple(labels.shape)}",
+    )
+    assert seconds <= final_task.open_budget_s * 1.1 + 5, tr(
+        f"took {seconds:.0f} s of a {final_task.open_budget_s:.0f} s budget",
+        f"用时 {seconds:.0f} 秒，预算为 {final_task.open_budget_s:.0f} 秒",
+    )
+    assert reached, tr(
+        f"{accuracy:.2f}% of the {final_task.dataset} test images right; the open track's first tier needs "
+        f"{final_task.open_tiers[0]}%",
+        f"{final_task.dataset} 测试图像的准确率为 {accuracy:.2f}%；开放赛道的第一档需要 {final_task.open_tiers[0]}%",
+    )

@@ -31,6 +31,8 @@ def grading_options(function):
         click.option("--dataset", type=DATASET_CHOICE, help="Final task's dataset (default: course.toml)."),
         click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), help="Where `torchcamp data` put the datasets."),
         click.option("--device", help="Final task's device: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)."),
+        click.option("--open-track", is_flag=True,
+                     help="Also grade the final task's open track (any architecture, judged by its predictions)."),
         click.option("--unprotected", is_flag=True, envvar="TORCHCAMP_UNPROTECTED",
                      help="Grade even where no sandbox can be built; every output then says the grade is unprotected. "
                           "Also TORCHCAMP_UNPROTECTED=1."),
@@ -74,11 +76,17 @@ def require_sandbox_or_consent(course, unprotected: bool) -> bool:
     return True
 
 
-def make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected):
+def make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected, open_track=False):
     from torchcamp.grading.runner import GradingOptions
 
     return GradingOptions(
-        call_timeout, jobs, dataset, data_root, device, unprotected=require_sandbox_or_consent(course, unprotected)
+        call_timeout,
+        jobs,
+        dataset,
+        data_root,
+        device,
+        unprotected=require_sandbox_or_consent(course, unprotected),
+        open_track=open_track,
     )
 
 
@@ -135,6 +143,7 @@ def grade(
     dataset: str | None,
     data_root: Path | None,
     device: str | None,
+    open_track: bool,
     unprotected: bool,
     course_dir: Path | None,
 ) -> None:
@@ -150,7 +159,7 @@ def grade(
     from torchcamp.outputs.terminal import print_grade
 
     course = open_course(course_dir)
-    options = make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected)
+    options = make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected, open_track)
     console = Console(stderr=output_format != "table")
     from torchcamp.course import layout, texts
 
@@ -244,6 +253,7 @@ def class_grade(
     dataset: str | None,
     data_root: Path | None,
     device: str | None,
+    open_track: bool,
     unprotected: bool,
     course_dir: Path | None,
 ) -> None:
@@ -257,7 +267,7 @@ def class_grade(
     from torchcamp.outputs.pipeline import write_class_outputs, write_student_outputs
 
     course = open_course(course_dir)
-    options = make_options(course, call_timeout, None, dataset, data_root, device, unprotected)
+    options = make_options(course, call_timeout, None, dataset, data_root, device, unprotected, open_track)
     console = Console()
     out = out.resolve()
     with tempfile.TemporaryDirectory(prefix="torchcamp-class-") as scratch:

@@ -33,7 +33,7 @@ class _Strict(BaseModel):
 class Task(_Strict):
     id: Annotated[str, Field(pattern=r"^\d\d\.[a-z][a-z0-9_]*$")]
     title: Annotated[str, Field(min_length=1)]
-    points: Annotated[int, Field(gt=0)]
+    points: Annotated[int, Field(ge=0)]  # 0: graded and shown, but worth nothing (the open track by default)
     # Shown one at a time as a task keeps failing: two or three, from a nudge to nearly the answer.
     hints: Annotated[list[str], Field(min_length=2, max_length=3)]
     # Points for distinct properties held (hidden tests; core ones first): see grading.scoring.
@@ -124,6 +124,18 @@ class FinalBudget(_Strict):
     floor_s: Annotated[float, Field(gt=0)] = 20.0
 
 
+class OpenTrack(_Strict):
+    """An optional task beyond lesson 06's network: any architecture. The student's model
+    stays in the worker; it gets the test images without labels and returns predictions,
+    and the grader computes the accuracy. Graded only when asked (`--open-track`)."""
+
+    task: str
+    # Multiple of the final task's calibrated budget: a CNN's epoch costs far more than the MLP's.
+    budget_multiple: Annotated[float, Field(ge=1)] = 10.0
+    tiers: dict[str, list[Annotated[float, Field(gt=0, le=100)]]]  # per dataset, ascending
+    measured: str = ""
+
+
 class Final(_Strict):
     """The final task: a whole training script graded by test accuracy."""
 
@@ -132,6 +144,7 @@ class Final(_Strict):
     default_dataset: str
     datasets: dict[str, FinalDataset]
     budget: FinalBudget = FinalBudget()
+    open_track: OpenTrack | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Final:

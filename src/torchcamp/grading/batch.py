@@ -81,7 +81,10 @@ def final_task_choice(course: Course, lesson_ids: list[str] | None, options: Gra
         import torch
 
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    return {"dataset": options.dataset or final.default_dataset, "device": device}
+    choice = {"dataset": options.dataset or final.default_dataset, "device": device}
+    if options.open_track:  # a record graded without the open track is not current when it is asked for
+        choice["open_track"] = True
+    return choice
 
 
 def record_key(course: Course, submission: Submission, lesson_ids: list[str] | None, options: GradingOptions,

@@ -59,6 +59,7 @@ class GradingOptions:
     # chosen (grading.threads); None: chosen by this grading run.
     threads: int | None = None
     busy_cores: int = 0
+    open_track: bool = False  # also grade the final task's open track (course.toml [final.open_track])
 
 
 # A grading process that runs longer than this (plus the final task's budget) is killed and
@@ -121,6 +122,7 @@ def pytest_command(
         *(["--torchcamp-data-root", str(Path(options.data_root).resolve())] if options.data_root else []),
         *(["--torchcamp-device", options.device] if options.device else []),
         *(["--torchcamp-calibration", json.dumps(options.calibration)] if options.calibration else []),
+        *(["--torchcamp-open-track"] if options.open_track else []),
         *([f"--junitxml={options.junit_xml}.{number}.xml"] if options.junit_xml else []),
     ]  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 Per student, right after their record is stored: the feedback pages and the platform
 results (Gradescope, Classroom). Class-wide, once at the end of a run and by `merge`:
-the CSV tables and the summary page. The nbgrader gradebook only when the teacher asks
+the CSV tables, the summary page and (with an open track) the leaderboard. The nbgrader gradebook only when the teacher asks
 (`--gradebook` or `--db-url`): building it imports nbgrader, which takes seconds.
 """
 
@@ -15,12 +15,13 @@ from torchcamp.course.manifest import Course
 from torchcamp.grading.results import Record
 from torchcamp.outputs.exports import write_class_tables, write_platform_results
 from torchcamp.outputs.feedback import write_student_feedback, write_summary
+from torchcamp.outputs.leaderboard import write_leaderboard
 
 StudentWriter = Callable[[Course, Record, Path], list[Path]]
 ClassWriter = Callable[[Course, list[Record], Path], list[Path]]
 
 STUDENT_WRITERS: list[StudentWriter] = [write_student_feedback, write_platform_results]
-CLASS_WRITERS: list[ClassWriter] = [write_class_tables, write_summary]
+CLASS_WRITERS: list[ClassWriter] = [write_class_tables, write_summary, write_leaderboard]
 
 
 def write_student_outputs(course: Course, record: Record, out: Path) -> list[Path]:

@@ -20,13 +20,18 @@ from hypothesis import HealthCheck, Phase, settings
 from torchcamp.course import layout, texts
 from torchcamp.course.manifest import Course, Lesson, ManifestError, find_course_root, load_course
 from torchcamp.grading.results import RunResults, Status, TestOutcome, write_json
-from torchcamp.pytest_plugin.final_task import final_task, record_final
+from torchcamp.pytest_plugin.final_task import final_task, record_final, record_open_track
 from torchcamp.pytest_plugin.outcomes import MAX_MESSAGE_CHARS, classify, describe, known_mistake, marker_problem
 from torchcamp.pytest_plugin.session import SESSION, GradingSession
 from torchcamp.pytest_plugin.student_report import failure_block, is_import_problem, wants_detail, what_was_checked
 from torchcamp.pytest_plugin.summary import pytest_terminal_summary
 
-__all__ = ["final_task", "pytest_terminal_summary", "record_final"]  # fixtures and a hook defined beside this file
+__all__ = [
+    "final_task",
+    "pytest_terminal_summary",
+    "record_final",
+    "record_open_track",
+]  # fixtures and a hook defined beside this file
 
 OUTCOME = pytest.StashKey["TestOutcome"]()
 LANGUAGE_BEFORE = pytest.StashKey["str | None"]()
@@ -50,6 +55,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--torchcamp-device",
         metavar="DEVICE",
         help="final task: cpu or cuda (default: $TORCHCAMP_DEVICE, else cuda when available)",
+    )
+    group.addoption(
+        "--torchcamp-open-track",
+        action="store_true",
+        help="final task: also grade the open track (any architecture, judged by its predictions)",
     )
     group.addoption(
         "--torchcamp-calibration",
@@ -313,7 +323,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if grading is None:
         return
     survivors = grading.close()
-    records = RunResults(grading.outcomes, grading.final_run, grading.collected, survivors, grading.sandboxed).to_json()
+    final = grading.final_run
+    if grading.open_track_run is not None:
+        final = {**(final or {}), "open_track": grading.open_track_run}
+    records = RunResults(grading.outcomes, final, grading.collected, survivors, grading.sandboxed).to_json()
     results_path = session.config.getoption("torchcamp_results")
     if results_path:
         write_json(Path(results_path), records)

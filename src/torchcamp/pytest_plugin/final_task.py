@@ -30,6 +30,10 @@ class FinalTaskSettings:
     # How budget_s was set on this machine (grading.calibration); None: the dataset's ceiling
     # (student mode, or no reference to time).
     calibration: dict | None = None
+    # The open track (course.toml [final.open_track]): graded in this run, its tiers and budget.
+    open_track: bool = False
+    open_tiers: tuple[float, ...] = ()
+    open_budget_s: float = 0.0
 
 
 def local_estimate_dataset(final: Final, data_root: Path) -> str | None:
@@ -69,18 +73,24 @@ def final_task(request: pytest.FixtureRequest) -> FinalTaskSettings:
     if kind not in budgets:
         raise pytest.UsageError(f"no time budget for device {kind!r} under final.datasets.{dataset}.budget_s")
     calibration = None if session.in_process else calibrated_budget(config, session, data_root, dataset, device)
+    budget_s = calibration["budget_s"] if calibration else budgets[kind]
+    track = final.open_track
+    open_tiers = tuple(track.tiers.get(dataset, [])) if track else ()
     return FinalTaskSettings(
         dataset,
         dataset_root(data_root, dataset),
         data_root,
         device,
-        calibration["budget_s"] if calibration else budgets[kind],
+        budget_s,
         final.datasets[dataset].tiers,
         final.tier_tasks,
         final.datasets[dataset].flag_above,
         measured_by_grader=not session.in_process and layout.has_hidden_material(session.course),
         threads=session.threads,
         calibration=calibration,
+        open_track=bool(config.getoption("torchcamp_open_track") and open_tiers),
+        open_tiers=open_tiers,
+        open_budget_s=round(budget_s * track.budget_multiple, 1) if track else 0.0,
     )
 
 
@@ -109,5 +119,16 @@ def record_final(request: pytest.FixtureRequest) -> Any:
 
     def record(run: dict) -> None:
         session.final_run = run
+
+    return record
+
+
+@pytest.fixture
+def record_open_track(request: pytest.FixtureRequest) -> Any:
+    """Keep the open track's measured run (accuracy, seconds, tiers reached) for the JSON and the leaderboard."""
+    session = request.config.stash[SESSION]
+
+    def record(run: dict) -> None:
+        session.open_track_run = run
 
     return record

@@ -27,6 +27,7 @@ class GradingSession:
     references: dict[str, Any] = field(default_factory=dict)
     outcomes: list[TestOutcome] = field(default_factory=list)
     final_run: dict | None = None  # what the final task's training produced, for feedback
+    open_track_run: dict | None = None  # the open track's measured run, when graded
     threads: int | None = None  # torch threads of this grading process and its workers (grading.threads)
     collected: dict[str, str] = field(default_factory=dict)  # test id -> task, for `torchcamp validate`
     final_device: str = ""  # resolved on first use: see resolved_final_device()
