@@ -50,8 +50,9 @@ def classroom(tmp_path_factory):
     (root / "dee.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
     roster = root / "roster.csv"
     roster.write_text(
-        "submission,student,name,sis_user_id,sis_login_id,section,email\n"
-        "ada,s001,Ada L.,SIS1,ada,A,ada@example.org\ncy,s003,Cy R.,SIS3,cy,B,cy@example.org\n"
+        "submission,student,name,sis_user_id,sis_login_id,section,email,canvas_user_id\n"
+        "ada,s001,Ada L.,SIS1,ada,A,ada@example.org,7001\nbo,bo,Bo,SIS2,bo,A,bo@example.org,\n"
+        "cy,s003,Cy R.,SIS3,cy,B,cy@example.org,\ndee,dee,Dee,SIS4,dee,B,dee@example.org,\n"
     )
     sources = [str(root / name) for name in ("ada", "bo", "cy.zip", "dee.zip")]
     out = root / "out"
@@ -89,15 +90,16 @@ def test_canvas_csv_follows_the_import_rules(classroom, course):
     assert rows[0][5:] == [f"torchcamp {lesson.id} {lesson.title}" for lesson in course.lessons]
     assert rows[1][:5] == ["Points Possible", "", "", "", ""]
     assert rows[1][5:] == [str(lesson.max_score) for lesson in course.lessons]
-    ada = next(row for row in rows if row[1] == "s001")
-    assert ada[:5] == ["Ada L.", "s001", "SIS1", "ada", "A"]
+    ada = next(row for row in rows if row[2] == "SIS1")
+    assert ada[:5] == ["Ada L.", "7001", "SIS1", "ada", "A"]  # ID: Canvas's own user id, from the roster only
+    assert next(row for row in rows if row[2] == "SIS3")[1] == ""
     assert ada[5 + int(LESSON)] == "10.0"
 
 
 def test_moodle_and_wide_csv(classroom, course):
     with (classroom["out"] / "moodle.csv").open(newline="") as handle:
         moodle = list(csv.DictReader(handle))
-    assert {row["ID number"] for row in moodle} == {"SIS1", "bo", "SIS3", "dee"}
+    assert {row["ID number"] for row in moodle} == {"SIS1", "SIS2", "SIS3", "SIS4"}  # never our own ids
     with (classroom["out"] / "grades.csv").open(newline="") as handle:
         wide = {row["student"]: row for row in csv.DictReader(handle)}
     assert wide["s003"]["01.arange"] != "1.0" and wide["s001"]["01.arange"] == "1.0"

@@ -264,7 +264,7 @@ def class_grade(
 
     from torchcamp.grading.batch import CourseChanged, ShardError, grade_class, load_records, select_shard
     from torchcamp.grading.submissions import RosterError, open_submission, plan_submissions, read_roster, safe_name
-    from torchcamp.outputs.pipeline import write_class_outputs, write_student_outputs
+    from torchcamp.outputs.pipeline import write_student_outputs
 
     course = open_course(course_dir)
     options = make_options(course, call_timeout, None, dataset, data_root, device, unprotected, open_track)
@@ -300,11 +300,26 @@ def class_grade(
             except CourseChanged as error:
                 raise click.ClickException(str(error)) from None
     url = db_url or (f"sqlite:///{out / 'gradebook.db'}" if gradebook else None)
-    write_class_outputs(course, load_records(out), out, url)
+    write_class_outputs_or_say_why(course, load_records(out), out, url, console)
     console.print(
-        f"wrote grades.csv, canvas.csv, moodle.csv, gradescope/, classroom/, junit/, feedback/ and summary.html "
-        f"to {out}" + (f"; nbgrader gradebook: {url}" if url else "")
+        f"wrote the class outputs (grades.csv, the LMS files the roster allows, gradescope/, classroom/, junit/, "
+        f"feedback/, summary.html) to {out}" + (f"; nbgrader gradebook: {url}" if url else "")
     )
+
+
+def write_class_outputs_or_say_why(course, records, out: Path, url: str | None, console: Console) -> None:
+    """Every class output. An LMS file that would misplace grades is not written: when no
+    student has the identifier (no roster) that is said; when only some lack it, they are
+    named and the command fails after the rest is written."""
+    from torchcamp.outputs.exports import ExportRefused
+    from torchcamp.outputs.pipeline import write_class_outputs
+
+    try:
+        write_class_outputs(course, records, out, url)
+    except ExportRefused as refusal:
+        Console(stderr=True).print(f"[bold {'red' if refusal.partial else 'yellow'}]{refusal}[/]")
+        if refusal.partial:
+            raise SystemExit(1) from None
 
 
 @class_group.command("merge")
@@ -318,7 +333,7 @@ def class_merge(
 ) -> None:
     """Merge the --out folders of sharded runs (`class grade --shard i/N`) into OUT and write every output."""
     from torchcamp.grading.batch import ShardError, merge_shards
-    from torchcamp.outputs.pipeline import write_class_outputs, write_student_outputs
+    from torchcamp.outputs.pipeline import write_student_outputs
 
     course = open_course(course_dir)
     try:
@@ -328,7 +343,7 @@ def class_merge(
     for record in records:
         write_student_outputs(course, record, out)
     url = db_url or (f"sqlite:///{out / 'gradebook.db'}" if gradebook else None)
-    write_class_outputs(course, records, out, url)
+    write_class_outputs_or_say_why(course, records, out, url, Console())
     click.echo(f"{len(records)} students in {out}")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -163,6 +163,13 @@ class Final(_Strict):
         return self
 
 
+class Lms(_Strict):
+    """How LMS files identify students (docs/lms.md)."""
+
+    # Moodle's import maps one identity column: the user's ID number (roster sis_user_id) or email.
+    moodle_identity: Literal["idnumber", "email"] = "idnumber"
+
+
 class CourseInfo(_Strict):
     name: Annotated[str, Field(min_length=1)]
     title: Annotated[str, Field(min_length=1)]
@@ -178,6 +185,7 @@ class Course(_Strict):
     grading: Grading = Grading()
     lessons: Annotated[list[Lesson], Field(min_length=1)]
     final: Final | None = None
+    lms: Lms = Lms()
     # Where course.toml was read from; exercises/, solutions/, graders/ sit beside it.
     root: Path = Field(default=Path("."), exclude=True)
 

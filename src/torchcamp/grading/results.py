@@ -142,6 +142,9 @@ class Student:
     sis_login_id: str = ""
     section: str = ""
     email: str = ""
+    canvas_user_id: str = ""  # Canvas's own user id (its gradebook export's ID column), when the roster has it
+    first_name: str = ""  # from the roster, for gradebooks that keep names apart (nbgrader)
+    last_name: str = ""
 
 
 @dataclass

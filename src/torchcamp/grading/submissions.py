@@ -37,7 +37,8 @@ class RosterError(ValueError):
 
 def read_roster(path: Path) -> dict[str, Student]:
     """Roster CSV: `submission` (a file or folder name, without .zip/.git) and `student`, plus
-    optional `name`, `sis_user_id`, `sis_login_id`, `section`, `email` columns."""
+    optional `name`, `sis_user_id`, `sis_login_id`, `section`, `email`, `canvas_user_id`,
+    `first_name` and `last_name` columns (docs/lms.md says which each LMS needs)."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
@@ -51,7 +52,19 @@ def read_roster(path: Path) -> dict[str, Student]:
             raise RosterError(f"{path}, line {number}: 'submission' and 'student' must not be empty")
         roster[row["submission"].strip()] = Student(
             row["student"].strip(),
-            *(row.get(key, "").strip() for key in ("name", "sis_user_id", "sis_login_id", "section", "email")),
+            *(
+                (row.get(key) or "").strip()
+                for key in (
+                    "name",
+                    "sis_user_id",
+                    "sis_login_id",
+                    "section",
+                    "email",
+                    "canvas_user_id",
+                    "first_name",
+                    "last_name",
+                )
+            ),
         )
     return roster
 

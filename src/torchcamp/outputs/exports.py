@@ -72,10 +72,51 @@ def write_wide_csv(course: Course, records: list[Record], path: Path) -> None:
     write_csv(path, header, rows)
 
 
+class ExportRefused(ValueError):
+    """An LMS file would put grades on the wrong students (or abort their import): not written.
+    PARTIAL: some students have the identifier and others not (a roster mistake, not a class
+    graded without a roster)."""
+
+    def __init__(self, message: str, partial: bool) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+def refuse_unidentified(path: Path, lms: str, needed: str, students: list[str], everyone: int) -> None:
+    if not students:
+        return
+    path.unlink(missing_ok=True)  # an older file must not be uploaded in its place
+    if len(students) == everyone:
+        raise ExportRefused(
+            f"{path.name} not written: {lms} matches students by {needed}; give the class a roster with that "
+            "column (docs/lms.md)",
+            partial=False,
+        )
+    raise ExportRefused(
+        f"{path.name} not written: {lms} matches students by {needed}, and the roster gives none for "
+        f"{', '.join(students)}. Add it to the roster (docs/lms.md) and run the same `class grade` again: "
+        "the grades are kept.",
+        partial=True,
+    )
+
+
 def write_canvas_csv(course: Course, records: list[Record], path: Path) -> None:
-    """Canvas reads the first five columns as identity (matching on ID, SIS User ID or SIS
-    Login ID) and every further column as an assignment; the 'Points Possible' row, right
-    under the header, sets each assignment's maximum."""
+    """Canvas reads the first five columns as identity and every further column as an
+    assignment; the 'Points Possible' row, right under the header, sets each maximum. Its
+    importer takes ID as Canvas's own user id, so ID holds only a roster's canvas_user_id
+    (our student ids could be some other student's Canvas id); SIS User ID and SIS Login ID
+    come from the roster. A student with none of the three is refused, not guessed."""
+    refuse_unidentified(
+        path,
+        "Canvas",
+        "canvas_user_id, sis_user_id or sis_login_id",
+        [
+            record.student.id
+            for record in records
+            if not (record.student.canvas_user_id or record.student.sis_user_id or record.student.sis_login_id)
+        ],
+        len(records),
+    )
     header = [
         "Student",
         "ID",
@@ -91,7 +132,7 @@ def write_canvas_csv(course: Course, records: list[Record], path: Path) -> None:
         rows.append(
             [
                 student.name or student.id,
-                student.id,
+                student.canvas_user_id,
                 student.sis_user_id,
                 student.sis_login_id,
                 student.section,
@@ -101,17 +142,29 @@ def write_canvas_csv(course: Course, records: list[Record], path: Path) -> None:
     write_csv(path, header, rows)
 
 
+MOODLE_IDENTITY = {"idnumber": ("ID number", "sis_user_id"), "email": ("Email address", "email")}
+
+
 def write_moodle_csv(course: Course, records: list[Record], path: Path) -> None:
-    """Moodle maps columns on import: an identifier (ID number or email) and one column per grade item."""
-    header = ["ID number", "Email address", *(lesson_column(lesson) for lesson in course.lessons)]
+    """Moodle maps one identifier column on import (course.toml `[lms] moodle_identity`:
+    the user's ID number, from the roster's sis_user_id, or email) and one column per grade
+    item. Its importer aborts on an identifier it does not know and reuses the previous row's
+    identifier for a blank one, so every row must carry the real one: never our own id."""
+    column, field_name = MOODLE_IDENTITY[course.lms.moodle_identity]
+    refuse_unidentified(
+        path,
+        f"Moodle (mapping by {column})",
+        field_name,
+        [record.student.id for record in records if not getattr(record.student, field_name)],
+        len(records),
+    )
+    header = [column, *(lesson_column(lesson) for lesson in course.lessons)]
     rows = []
     for record in records:
         lesson_scores, _ = scores(record)
-        student = record.student
         rows.append(
             [
-                student.sis_user_id or student.id,
-                student.email,
+                getattr(record.student, field_name),
                 *(lesson_scores.get(lesson.id, "") for lesson in course.lessons),
             ]
         )
@@ -184,10 +237,17 @@ def write_platform_results(course: Course, record: Record, out: Path) -> list[Pa
 
 
 def write_class_tables(course: Course, records: list[Record], out: Path) -> list[Path]:
-    """The class-wide tables: grades.csv, canvas.csv, moodle.csv."""
+    """The class-wide tables: grades.csv, canvas.csv, moodle.csv. An LMS file that would
+    misplace grades is refused (ExportRefused, after the others are written)."""
     records = sorted(records, key=lambda record: record.student.id)
-    written = [out / "grades.csv", out / "canvas.csv", out / "moodle.csv"]
-    write_wide_csv(course, records, written[0])
-    write_canvas_csv(course, records, written[1])
-    write_moodle_csv(course, records, written[2])
+    write_wide_csv(course, records, out / "grades.csv")
+    written, refused = [out / "grades.csv"], []
+    for writer, name in ((write_canvas_csv, "canvas.csv"), (write_moodle_csv, "moodle.csv")):
+        try:
+            writer(course, records, out / name)
+            written.append(out / name)
+        except ExportRefused as refusal:
+            refused.append(refusal)
+    if refused:
+        raise ExportRefused("\n".join(map(str, refused)), partial=any(refusal.partial for refusal in refused))
     return written

@@ -18,10 +18,22 @@ def assignment_name(lesson_id: str) -> str:
 
 
 def split_name(full_name: str) -> tuple[str | None, str | None]:
+    """(first, last) of a full name: "Wang, Bo Zoë" is last name first; otherwise the last word."""
+    if "," in full_name:
+        last, first = (part.strip() for part in full_name.split(",", 1))
+        return first or None, last or None
     parts = full_name.split()
     if not parts:
         return None, None
     return " ".join(parts[:-1]) or None, parts[-1]
+
+
+def gradebook_names(student) -> tuple[str | None, str | None]:
+    """(first, last) for nbgrader: the roster's first_name/last_name where given, else split from
+    the name. nbgrader's CSV export writes them unquoted, so a comma would shift every column:
+    none is kept."""
+    first, last = (student.first_name, student.last_name) if student.last_name else split_name(student.name)
+    return tuple(" ".join(part.replace(",", " ").split()) or None if part else None for part in (first, last))
 
 
 def write_gradebook(course: Course, records: list[Record], db_url: str) -> None:
@@ -43,7 +55,7 @@ def write_gradebook(course: Course, records: list[Record], db_url: str) -> None:
                 )
         for record in records:
             student = record.student
-            first, last = split_name(student.name)
+            first, last = gradebook_names(student)
             gradebook.update_or_create_student(
                 student.id, first_name=first, last_name=last, email=student.email or None
             )

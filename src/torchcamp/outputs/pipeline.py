@@ -13,7 +13,7 @@ from pathlib import Path
 
 from torchcamp.course.manifest import Course
 from torchcamp.grading.results import Record
-from torchcamp.outputs.exports import write_class_tables, write_platform_results
+from torchcamp.outputs.exports import ExportRefused, write_class_tables, write_platform_results
 from torchcamp.outputs.feedback import write_student_feedback, write_summary
 from torchcamp.outputs.leaderboard import write_leaderboard
 
@@ -33,9 +33,16 @@ def write_class_outputs(
 ) -> list[Path]:
     """The class-wide outputs from RECORDS (every record in OUT, so shards and resumed runs agree)."""
     records = sorted(records, key=lambda record: record.student.id)
-    written = [path for writer in CLASS_WRITERS for path in writer(course, records, out)]
+    written, refused = [], []
+    for writer in CLASS_WRITERS:
+        try:
+            written += writer(course, records, out)
+        except ExportRefused as refusal:  # the other outputs are still written; the teacher is told
+            refused.append(refusal)
     if gradebook_url:
         from torchcamp.outputs.gradebook import write_gradebook  # the teacher extra
 
         write_gradebook(course, records, gradebook_url)
+    if refused:
+        raise ExportRefused("\n".join(map(str, refused)), partial=any(refusal.partial for refusal in refused))
     return written
