@@ -8,6 +8,8 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
+
 from torchcamp.outputs.autograder import build_autograder
 
 from helpers import ROOT, require_dataset
@@ -52,6 +54,8 @@ def test_run_autograder_writes_valid_results(course, tmp_path):
     assert dtype["status"] == "failed" and "expected" in dtype["output"]
     names = [entry["name"] for entry in results["leaderboard"]]
     assert names == ["Accuracy", "Training time (s)"]
+    # Gradescope shows instructors the autograder's stdout: the grading table is there, and in the output.
+    assert "02.dtype" in completed.stdout and "02.dtype" in results["output"]
 
 
 def test_an_unreadable_submission_still_gets_a_result(course, tmp_path):
@@ -66,3 +70,43 @@ def test_an_unreadable_submission_still_gets_a_result(course, tmp_path):
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == 0 and "could not grade" in results["output"]
     assert "no lesson files found" in results["output"]
+
+
+def test_flat_nested_and_exercises_uploads_are_found_alike(course, tmp_path):
+    from torchcamp.grading.runner import SubmissionError, submission_layout
+
+    lesson = course.lessons[1]
+    source = ROOT / "solutions" / lesson.directory / lesson.filename
+    layouts = {
+        "flat": tmp_path / "flat" / lesson.filename,
+        "zip_with_a_parent": tmp_path / "zip" / "mywork" / lesson.filename,
+        "lesson_folders": tmp_path / "folders" / lesson.directory / lesson.filename,
+        "exercises": tmp_path / "repo" / "exercises" / lesson.directory / lesson.filename,
+        "parent_and_exercises": tmp_path / "parent" / "mywork" / "exercises" / lesson.directory / lesson.filename,
+    }
+    for path in layouts.values():
+        path.parent.mkdir(parents=True)
+        path.write_bytes(source.read_bytes())
+    (tmp_path / "zip" / "__MACOSX").mkdir()  # what a Mac's archiver adds beside the folder
+    found = {}
+    for name, path in layouts.items():
+        top = path.relative_to(tmp_path).parts[0]
+        folder, flat = submission_layout(course, tmp_path / top)
+        expected = folder / (lesson.filename if flat else f"{lesson.directory}/{lesson.filename}")
+        assert expected == path, (name, folder, flat)
+        found[name] = flat
+    assert found["flat"] and found["zip_with_a_parent"] and not found["exercises"]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SubmissionError, match=r"Expected the lesson files \(setup_check.py, tensors.py, "):
+        submission_layout(course, tmp_path / "empty")
+
+
+def test_a_flat_upload_is_graded_like_the_exercises_layout(course, tmp_path):
+    from torchcamp.grading.runner import GradingOptions, grade
+
+    lesson = course.lessons[1]
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    (flat / lesson.filename).write_bytes((ROOT / "solutions" / lesson.directory / lesson.filename).read_bytes())
+    result = grade(course, flat, [lesson.id], GradingOptions())
+    assert result.lessons[0].score == result.lessons[0].max_score > 0, result.lessons[0]

@@ -160,7 +160,9 @@ def grade(
 
     course = open_course(course_dir)
     options = make_options(course, call_timeout, jobs, dataset, data_root, device, unprotected, open_track)
-    console = Console(stderr=output_format != "table")
+    # The table goes to stdout, except where stdout carries the Classroom payload: Gradescope
+    # shows the autograder's stdout to instructors.
+    console = Console(stderr=output_format == "classroom")
     from torchcamp.course import layout, texts
 
     if not layout.has_hidden_material(course):
@@ -199,9 +201,13 @@ def grade(
         for path in write_final_artifacts(result.final, artifacts):
             console.print(f"wrote {path}")
     if json_path and output_format == "gradescope":
+        import io
+
         from torchcamp.outputs.exports import gradescope_results
 
-        write_json(json_path, gradescope_results(result))
+        recorded = Console(file=io.StringIO(), width=110, record=True)
+        print_grade(result, recorded)  # the same table, as text, in results.json's output
+        write_json(json_path, gradescope_results(result, recorded.export_text()))
         console.print(f"wrote {json_path}")
     elif json_path:
         write_json(json_path, result.to_json())

@@ -80,6 +80,31 @@ def lessons_directory(submission: Path) -> Path:
     return submission
 
 
+IGNORED_UPLOAD_ENTRIES = ("__MACOSX", ".DS_Store")  # what archivers add next to a student's folder
+
+
+def submission_layout(course: Course, submission: Path) -> tuple[Path, bool]:
+    """Where SUBMISSION's lesson files are, and whether they lie flat (setup_check.py, tensors.py, …
+    side by side, as students upload files to Gradescope) instead of in lesson folders. The
+    exercises/ layout, the lesson folders, flat files, and any of these inside one parent
+    folder (a zip of `mywork/`) are graded the same."""
+    folder = lessons_directory(submission)
+    for _ in range(2):  # the folder itself, then its only subfolder
+        if any((folder / lesson.directory / lesson.filename).exists() for lesson in course.lessons):
+            return folder, False
+        if any((folder / lesson.filename).is_file() for lesson in course.lessons):
+            return folder, True
+        entries = [e for e in folder.iterdir() if not e.name.startswith(".") and e.name not in IGNORED_UPLOAD_ENTRIES]
+        if len(entries) != 1 or not entries[0].is_dir() or entries[0].is_symlink():
+            break
+        folder = lessons_directory(entries[0])
+    expected = ", ".join(lesson.filename for lesson in course.lessons[:3])
+    raise SubmissionError(
+        f"{submission}: no lesson files found. Expected the lesson files ({expected}, …), their lesson "
+        f"folders ({course.lessons[0].directory}/{course.lessons[0].filename}, …), or an exercises/ folder"
+    )
+
+
 def select_lessons(course: Course, lesson_ids: list[str] | None) -> list[Lesson]:
     if not lesson_ids:
         return list(course.lessons)
@@ -269,15 +294,16 @@ def property_name(nodeid: str) -> str:
     return name.removeprefix("test_").replace("_", " ")
 
 
-def copy_lesson_file(lessons_dir: Path, lesson: Lesson, target: Path, max_bytes: int) -> str | None:
-    """Copy one lesson file into TARGET (same relative path); why it cannot be graded, or None.
+def copy_lesson_file(lessons_dir: Path, lesson: Lesson, target: Path, max_bytes: int, flat: bool = False) -> str | None:
+    """Copy one lesson file into TARGET (as NN_slug/module.py); why it cannot be graded, or None.
 
     Only a regular file is copied, and no component of its path may be a symbolic link: a
-    link could point at the reference solutions or at another student's work.
+    link could point at the reference solutions or at another student's work. FLAT: the
+    file lies directly in LESSONS_DIR.
     """
     relative = f"{lesson.directory}/{lesson.filename}"
     path = lessons_dir
-    for part in (lesson.directory, lesson.filename):
+    for part in (lesson.filename,) if flat else (lesson.directory, lesson.filename):
         path = path / part
         if path.is_symlink():
             return f"{relative}: {path.relative_to(lessons_dir)} is a symbolic link; submit the file itself"
@@ -330,18 +356,14 @@ def grade(
 ) -> SubmissionResult:
     started = time.monotonic()
     submission = Path(submission).resolve()
-    lessons_dir = lessons_directory(submission)
+    lessons_dir, flat = submission_layout(course, submission)
     lessons = select_lessons(course, lesson_ids)
-    if not any((lessons_dir / lesson.directory / lesson.filename).exists() for lesson in course.lessons):
-        raise SubmissionError(
-            f"{submission}: no lesson files found (expected e.g. {course.lessons[0].directory}/{course.lessons[0].filename})"
-        )
     max_bytes = course.grading.max_lesson_file_kb * 1024
     with tempfile.TemporaryDirectory(prefix="torchcamp-lessons-") as staged:
         unreadable = {
             lesson.id: problem
             for lesson in lessons
-            if (problem := copy_lesson_file(lessons_dir, lesson, Path(staged), max_bytes)) is not None
+            if (problem := copy_lesson_file(lessons_dir, lesson, Path(staged), max_bytes, flat)) is not None
         }
         to_run = [lesson for lesson in lessons if lesson.id not in unreadable]
         outcomes, final, problems, protected, used = run_graders(

@@ -171,7 +171,7 @@ def write_moodle_csv(course: Course, records: list[Record], path: Path) -> None:
     write_csv(path, header, rows)
 
 
-def gradescope_results(result: SubmissionResult) -> dict:
+def gradescope_results(result: SubmissionResult, table: str = "") -> dict:
     """Gradescope's results.json: a test per task, the final task's accuracy on the leaderboard."""
     tests = [{
         "name": f"{task.id} {task.title}",
@@ -185,7 +185,9 @@ def gradescope_results(result: SubmissionResult) -> dict:
     results = {
         "score": result.score,
         "execution_time": round(result.execution_time),
-        "output": f"{result.score:g} / {result.max_score} points" + ("" if result.protected else f"\n{UNPROTECTED}"),
+        "output": f"{result.score:g} / {result.max_score} points"
+        + ("" if result.protected else f"\n{UNPROTECTED}")
+        + (f"\n\n{table}" if table else ""),
         "tests": tests,
     }
     if result.final:
