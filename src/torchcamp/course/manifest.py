@@ -6,12 +6,13 @@ so a typo in a teacher's edit is a one-line message rather than a traceback.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from torchcamp.compat import tomllib
 
 SUPPORTED_FORMAT_VERSION = 1
 MANIFEST_NAME = "course.toml"

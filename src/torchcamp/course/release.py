@@ -9,10 +9,10 @@ the hidden material, and fails loudly (and removes the output) if it finds one.
 from __future__ import annotations
 
 import shutil
-import tomllib
 from importlib import resources
 from pathlib import Path
 
+from torchcamp.compat import tomllib
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course
 from torchcamp.student.commands import STUB_COPIES

@@ -16,11 +16,11 @@ The language: `--lang`, else TORCHCAMP_LANG, else the locale (LC_ALL, LC_MESSAGE
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from torchcamp.compat import tomllib
 from torchcamp.course.manifest import Course, Lesson
 
 LANGUAGES = ("en", "zh-CN")

@@ -12,9 +12,10 @@ import json
 import os
 import uuid
 from dataclasses import asdict, dataclass, field, fields
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from torchcamp.compat import StrEnum
 
 UNPROTECTED = "UNPROTECTED GRADE: no sandbox was used; the student's code could have changed this result"
 

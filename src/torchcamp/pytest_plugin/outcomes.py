@@ -9,6 +9,7 @@ import re
 import pytest
 import torch
 
+from torchcamp.compat import BaseExceptionGroup
 from torchcamp.course.manifest import Course
 from torchcamp.course.texts import tr
 from torchcamp.grading.results import SEVERITY, Status
