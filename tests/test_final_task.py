@@ -25,7 +25,9 @@ def reference_graded(course, dataset: str) -> SubmissionResult:
     return _graded[dataset]
 
 
-@pytest.mark.parametrize("dataset", ["digits-sample", "fashion-mnist", "mnist"])
+# Fashion-MNIST's tiers are measured (course.toml) and its import tested (test_data.py); CI time
+# goes to the course's own dataset.
+@pytest.mark.parametrize("dataset", ["digits-sample", "mnist"])
 def test_reference_reaches_the_top_tier_on_cpu(course, dataset):
     result = reference_graded(course, dataset)
     lesson = result.lessons[0]
@@ -75,29 +77,6 @@ def test_four_busy_torch_processes_do_not_change_the_tiers(course):
     assert busy.final["seconds"] <= busy.final["budget_s"]
 
 
-def test_a_run_the_budget_stopped_says_so(course, make_submission):
-    data = require_dataset("digits-sample")
-    source = solution_source(course, "08").replace(
-        "        losses.append(total / len(labels))\n",
-        # A slow input pipeline: ~9 s per epoch of the 4,000 digits, little on the graders' tiny datasets.
-        "        losses.append(total / len(labels))\n        time.sleep(len(labels) / 450)\n",
-    )
-    submission = make_submission({"08": source}, lessons=["08"])
-    options = GradingOptions(
-        dataset="digits-sample",
-        data_root=data,
-        device="cpu",
-        calibration=Calibration(0.5, 3.0, 10, 20.0, 300.0, cores()).to_json(),  # a 20 s budget
-    )
-    result = grade(course, submission, ["08"], options)
-    tasks = {task.id: task for task in result.lessons[0].tasks}
-    assert len(result.final["losses"]) < 10
-    message = tasks["08.tier_3"].message
-    assert f"Training stopped after {len(result.final['losses'])} of 10 epochs" in message, message
-    assert "budget 20 s = 3 × 10 × 0.50 s" in message and "make each epoch faster" in message
-    assert "an epoch took" in message and "× the reference's epoch on this machine (0.50 s)" in message
-
-
 def test_hard_coded_cuda_is_diagnosed(course, make_submission):
     data = require_dataset("digits-sample")
     source = solution_source(course, "08").replace("model = Net().to(device)", "model = Net().to('cuda')")
@@ -139,7 +118,9 @@ def test_feedback_pictures_are_written(tmp_path):
         assert picture.stat().st_size > 10_000
 
 
-# Training scripts that each make one mistake, graded together in one class run (two at a time).
+# Training scripts that each make one mistake, corrupt what train() returns, or take the open
+# track, graded together in ONE class run (two at a time, the open track on): each test below
+# reads its students' records. (CI time: one calibration and one process pool for all.)
 MISTAKES = {
     "learning_rate_far_too_high": ("lr=1e-3", "lr=1e3"),
     "no_optimizer_step": ("            optimizer.step()\n", ""),
@@ -160,40 +141,6 @@ EXPECTED_DIAGNOSIS = {
     "labels_shuffled_apart": "the training loss went down",
     "no_sevens_in_training": "class 7 is never predicted",
 }
-
-
-def test_each_training_mistake_gets_its_diagnosis(course, tmp_path):
-    data = require_dataset("digits-sample")
-    reference = solution_source(course, "08")
-    lesson = course.lesson("08")
-    for name, (before, after) in MISTAKES.items():
-        assert before in reference, name
-        script = tmp_path / "class" / name / lesson.directory / lesson.filename
-        script.parent.mkdir(parents=True)
-        script.write_text(reference.replace(before, after), encoding="utf-8")
-    out = tmp_path / "out"
-    completed = subprocess.run(
-        [sys.executable, "-m", "torchcamp.cli", "class", "grade", *sorted(map(str, (tmp_path / "class").iterdir())),
-         "--out", str(out), "--lesson", "08", "--dataset", "digits-sample", "--data-root", str(data),
-         "--device", "cpu", "-j", "2"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode in (0, 1), completed.stderr[-3000:]
-    for name, words in EXPECTED_DIAGNOSIS.items():
-        record = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
-        final = record["result"]["final"]
-        assert any(words in diagnosis for diagnosis in final["diagnoses"]), (name, final["diagnoses"])
-        tier_3 = next(task for task in record["result"]["lessons"][0]["tasks"] if task["id"] == "08.tier_3")
-        assert tier_3["score"] == 0 and words in tier_3["message"], (name, tier_3["message"])
-        # Every student of the run got the same calibrated budget, measured once.
-        assert (
-            final["calibration"]
-            == json.loads((out / "results" / f"{sorted(MISTAKES)[0]}.json").read_text())["result"]["final"][
-                "calibration"
-            ]
-        )
-
-
 # What train() hands back, corrupted after a real training run: (the corruption, what the tier message must say).
 BAD_RESULTS = {
     "wrong_shape": (
@@ -216,62 +163,102 @@ BAD_RESULTS = {
         "at result['state_dict']['linear1.weight']: a tensor of shape (1073741824,)",
     ),
 }
+NO_OPEN_TRACK = '\n\ndef train_open(*args, **kwargs):\n    raise NotImplementedError("TODO 08.open_track")\n'
+SAYS_ZERO = (
+    "\n\nclass _SaysZero(nn.Module):\n    def forward(self, x):\n        return torch.zeros(len(x), 10)\n\n\n"
+    "def train_open(*args, **kwargs):\n    return _SaysZero()\n"
+)
 
 
-def test_bad_training_results_score_zero_tiers_with_a_message_naming_the_key(course, tmp_path):
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    from torchcamp.course.manifest import load_course
+
+    course = load_course(ROOT)
     data = require_dataset("digits-sample")
+    root = tmp_path_factory.mktemp("final-class")
     reference = solution_source(course, "08")
-    lesson = course.lesson("08")
+    scripts = {"convnet": reference, "says_zero": reference + SAYS_ZERO}
+    for name, (before, after) in MISTAKES.items():
+        assert before in reference, name
+        scripts[name] = reference.replace(before, after) + NO_OPEN_TRACK
     for name, (corruption, _) in BAD_RESULTS.items():
-        script = tmp_path / "class" / name / lesson.directory / lesson.filename
-        script.parent.mkdir(parents=True)
-        script.write_text(
+        scripts[name] = (
             reference + "\n\n_trained = train\n\n\ndef train(*args, **kwargs):\n"
-            f"    result = _trained(*args, **kwargs)\n    {corruption}\n    return result\n",
-            encoding="utf-8",
+            f"    result = _trained(*args, **kwargs)\n    {corruption}\n    return result\n" + NO_OPEN_TRACK
         )
-    out = tmp_path / "out"
+    lesson = course.lesson("08")
+    for name, source in scripts.items():
+        script = root / "class" / name / lesson.directory / lesson.filename
+        script.parent.mkdir(parents=True)
+        script.write_text(source, encoding="utf-8")
+    out = root / "out"
     completed = subprocess.run(
-        [sys.executable, "-m", "torchcamp.cli", "class", "grade", *sorted(map(str, (tmp_path / "class").iterdir())),
+        [sys.executable, "-m", "torchcamp.cli", "class", "grade", *sorted(map(str, (root / "class").iterdir())),
          "--out", str(out), "--lesson", "08", "--dataset", "digits-sample", "--data-root", str(data),
-         "--device", "cpu", "-j", "2"],
+         "--device", "cpu", "--open-track", "-j", "2"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert completed.returncode in (0, 1), completed.stderr[-3000:]
+    # No roster: the LMS files are refused with a note, and the run still succeeds.
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    records = {
+        name: json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))["result"] for name in scripts
+    }
+    return {"out": out, "records": records}
+
+
+def tasks_of(result: dict) -> dict[str, dict]:
+    return {task["id"]: task for task in result["lessons"][0]["tasks"]}
+
+
+def test_each_training_mistake_gets_its_diagnosis(graded_class):
+    for name, words in EXPECTED_DIAGNOSIS.items():
+        result = graded_class["records"][name]
+        assert any(words in diagnosis for diagnosis in result["final"]["diagnoses"]), (name, result["final"])
+        tier_3 = tasks_of(result)["08.tier_3"]
+        assert tier_3["score"] == 0 and words in tier_3["message"], (name, tier_3["message"])
+    # Every student of the run got the same calibrated budget, measured once.
+    calibrations = {json.dumps(r["final"]["calibration"]) for r in graded_class["records"].values() if r["final"]}
+    assert len(calibrations) == 1
+
+
+def test_a_run_the_budget_stopped_says_so(course, make_submission):
+    """A fixed calibration (a 20 s budget, a 0.5 s reference epoch): the verdict cannot depend on
+    how busy the machine is while this test runs."""
+    data = require_dataset("digits-sample")
+    source = solution_source(course, "08").replace(
+        # A slow input pipeline: ~9 s per epoch of the 4,000 digits, little on the graders' tiny datasets.
+        "        losses.append(total / len(labels))\n",
+        "        losses.append(total / len(labels))\n        time.sleep(len(labels) / 450)\n",
+    )
+    submission = make_submission({"08": source}, lessons=["08"])
+    options = GradingOptions(
+        dataset="digits-sample",
+        data_root=data,
+        device="cpu",
+        calibration=Calibration(0.5, 3.0, 10, 20.0, 300.0, cores()).to_json(),
+    )
+    result = grade(course, submission, ["08"], options)
+    tasks = {task.id: task for task in result.lessons[0].tasks}
+    assert len(result.final["losses"]) < 10
+    message = tasks["08.tier_3"].message
+    assert f"Training stopped after {len(result.final['losses'])} of 10 epochs" in message, message
+    assert "budget 20 s = 3 × 10 × 0.50 s" in message and "make each epoch faster" in message
+    assert "an epoch took" in message and "× the reference's epoch on this machine (0.50 s)" in message
+
+
+def test_bad_training_results_score_zero_tiers_with_a_message_naming_the_key(graded_class):
     for name, (_, words) in BAD_RESULTS.items():
-        record = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
-        tasks = {task["id"]: task for task in record["result"]["lessons"][0]["tasks"]}
+        tasks = tasks_of(graded_class["records"][name])
         for tier in ("08.tier_1", "08.tier_2", "08.tier_3"):
             assert tasks[tier]["score"] == 0 and words in tasks[tier]["message"], (name, tasks[tier]["message"])
         if name in ("wrong_dtype", "nan_weights"):  # the public checks pass these: the script task stays
             assert tasks["08.script"]["score"] == tasks["08.script"]["max_score"], (name, tasks["08.script"])
 
 
-def test_the_open_track_is_judged_on_predictions_and_ranked(course, tmp_path):
-    data = require_dataset("digits-sample")
-    reference = solution_source(course, "08")
-    lesson = course.lesson("08")
-    constant = (
-        "\n\nclass _SaysZero(nn.Module):\n    def forward(self, x):\n        return torch.zeros(len(x), 10)\n\n\n"
-        "def train_open(*args, **kwargs):\n    return _SaysZero()\n"
-    )
-    for name, source in (("convnet", reference), ("says_zero", reference + constant)):
-        script = tmp_path / "class" / name / lesson.directory / lesson.filename
-        script.parent.mkdir(parents=True)
-        script.write_text(source, encoding="utf-8")
-    out = tmp_path / "out"
-    completed = subprocess.run(
-        [sys.executable, "-m", "torchcamp.cli", "class", "grade", *sorted(map(str, (tmp_path / "class").iterdir())),
-         "--out", str(out), "--lesson", "08", "--dataset", "digits-sample", "--data-root", str(data),
-         "--device", "cpu", "--open-track", "-j", "2"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert completed.returncode in (0, 1), completed.stderr[-3000:]
-    runs, tasks = {}, {}
-    for name in ("convnet", "says_zero"):
-        record = json.loads((out / "results" / f"{name}.json").read_text(encoding="utf-8"))
-        runs[name] = record["result"]["final"]["open_track"]
-        tasks[name] = next(t for t in record["result"]["lessons"][0]["tasks"] if t["id"] == "08.open_track")
+def test_the_open_track_is_judged_on_predictions_and_ranked(course, graded_class):
+    runs = {name: graded_class["records"][name]["final"]["open_track"] for name in ("convnet", "says_zero")}
+    tasks = {name: tasks_of(graded_class["records"][name])["08.open_track"] for name in runs}
     tiers = course.final.open_track.tiers["digits-sample"]
     assert tasks["convnet"]["status"] == "passed" and runs["convnet"]["accuracy"] >= tiers[0], runs["convnet"]
     assert runs["convnet"]["seconds"] <= runs["convnet"]["budget_s"]
@@ -279,5 +266,7 @@ def test_the_open_track_is_judged_on_predictions_and_ranked(course, tmp_path):
     assert "the open track's first tier needs" in tasks["says_zero"]["message"]
     # Predictions are all the worker gave: a model that always says 0 is right on the test set's zeros only.
     assert 5 < runs["says_zero"]["accuracy"] < 15
-    board = (out / "leaderboard.html").read_text(encoding="utf-8")
+    # A script without train_open is not started on the open track, not failed.
+    assert tasks_of(graded_class["records"]["no_optimizer_step"])["08.open_track"]["status"] == "not_started"
+    board = (graded_class["out"] / "leaderboard.html").read_text(encoding="utf-8")
     assert board.index("convnet") < board.index("says_zero"), "ranked by accuracy"

@@ -26,8 +26,10 @@ def write_final_artifacts(run: dict, folder: Path) -> list[Path]:
     figure.savefig(loss_curve, dpi=120, bbox_inches="tight")
     plt.close(figure)
 
+    matrix = run.get("confusion")
+    if not matrix:  # weights that could not be loaded were never measured: no matrix to draw
+        return [loss_curve]
     figure, axes = plt.subplots(figsize=(6, 5.5))
-    matrix = run["confusion"]
     image = axes.imshow(matrix, cmap="Blues")
     for row in range(10):
         for column in range(10):
