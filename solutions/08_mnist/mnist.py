@@ -84,7 +84,7 @@ def train_open(data_root: str, dataset: str, device: str, time_budget_s: float, 
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     criterion = nn.CrossEntropyLoss()
     order = torch.Generator().manual_seed(seed)
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         epoch_started = time.monotonic()
         model.train()
         for batch in torch.randperm(len(labels), generator=order).split(64):
@@ -92,8 +92,8 @@ def train_open(data_root: str, dataset: str, device: str, time_budget_s: float, 
             optimizer.zero_grad()
             criterion(model(images[batch]), labels[batch]).backward()
             optimizer.step()
-        elapsed = time.monotonic() - started
-        if elapsed + (time.monotonic() - epoch_started) > time_budget_s:
+        one_epoch = time.monotonic() - epoch_started
+        if time.monotonic() - started + one_epoch > time_budget_s:  # another epoch would not fit
             break
     return model.eval()
 
