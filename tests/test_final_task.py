@@ -85,7 +85,8 @@ def test_hard_coded_cuda_is_diagnosed(course, make_submission):
     tasks = {task.id: task for task in result.lessons[0].tasks}
     assert result.lessons[0].score == 0
     for task in tasks.values():
-        assert "your code uses CUDA, but this machine has none" in task.message, task.message
+        if task.id != "08.open_track":  # not graded in this run (no --open-track): its train_open is fine anyway
+            assert "your code uses CUDA, but this machine has none" in task.message, task.message
 
 
 def test_feedback_pictures_are_written(tmp_path):

@@ -34,7 +34,7 @@ def test_bad_value_names_its_place():
         'id = "03.zero_grad"\ntitle = "Zeroing gradients between computations"\npoints = 2',
         'id = "03.zero_grad"\ntitle = "Zeroing gradients between computations"\npoints = -1',
     )
-    assert "(id '03.zero_grad').points: Input should be greater than 0" in problems(text)
+    assert "(id '03.zero_grad').points: Input should be greater than or equal to 0" in problems(text)
 
 
 def test_missing_key_and_wrong_prefix():

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, settings
 from torchcamp.course import layout, texts
 from torchcamp.course.manifest import Course, Lesson, ManifestError, find_course_root, load_course
 from torchcamp.grading.results import RunResults, Status, TestOutcome, write_json
-from torchcamp.pytest_plugin.final_task import final_task, record_final, record_open_track
+from torchcamp.pytest_plugin.final_task import final_task, open_track_checked, record_final, record_open_track
 from torchcamp.pytest_plugin.outcomes import MAX_MESSAGE_CHARS, classify, describe, known_mistake, marker_problem
 from torchcamp.pytest_plugin.session import SESSION, GradingSession
 from torchcamp.pytest_plugin.student_report import failure_block, is_import_problem, wants_detail, what_was_checked
@@ -28,6 +28,7 @@ from torchcamp.pytest_plugin.summary import pytest_terminal_summary
 
 __all__ = [
     "final_task",
+    "open_track_checked",
     "pytest_terminal_summary",
     "record_final",
     "record_open_track",

@@ -124,6 +124,14 @@ def record_final(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture
+def open_track_checked(request: pytest.FixtureRequest) -> bool:
+    """Whether this run checks the open track: always as the student's local check, in
+    grading only when asked (--torchcamp-open-track); otherwise it is no verdict at all."""
+    session = request.config.stash[SESSION]
+    return session.in_process or bool(request.config.getoption("torchcamp_open_track"))
+
+
+@pytest.fixture
 def record_open_track(request: pytest.FixtureRequest) -> Any:
     """Keep the open track's measured run (accuracy, seconds, tiers reached) for the JSON and the leaderboard."""
     session = request.config.stash[SESSION]
