@@ -324,12 +324,17 @@ def copy_lesson_file(lessons_dir: Path, lesson: Lesson, target: Path, max_bytes:
     return None
 
 
-def lesson_result(lesson: Lesson, outcomes: list[TestOutcome], file_problem: str | None) -> LessonResult:
-    """FILE_PROBLEM: why the whole lesson scores nothing (a missing file, a killed grading process)."""
+def lesson_result(
+    lesson: Lesson, outcomes: list[TestOutcome], file_problem: str | None, not_graded: frozenset[str] = frozenset()
+) -> LessonResult:
+    """FILE_PROBLEM: why the whole lesson scores nothing (a missing file, a killed grading process).
+    NOT_GRADED: tasks this run does not grade by choice (the open track without --open-track)."""
     result = LessonResult(lesson.id, lesson.title, 0.0, lesson.max_score)
     for task in lesson.tasks:
         mine = [outcome for outcome in outcomes if outcome.task == task.id]
-        if file_problem:
+        if task.id in not_graded and not mine:
+            status, score, message = Status.NOT_STARTED, 0.0, "not graded in this run (the teacher's --open-track)"
+        elif file_problem:
             status, score, message = Status.ERROR, 0.0, file_problem
         elif not mine:
             status, score, message = Status.ERROR, 0.0, "no test ran for this task (a broken grader?)"
@@ -370,7 +375,9 @@ def grade(
             course, Path(staged), to_run, options or GradingOptions()
         )
     problems.update(unreadable)
-    results = [lesson_result(lesson, outcomes, problems.get(lesson.id)) for lesson in lessons]
+    track = course.final.open_track if course.final else None
+    not_graded = frozenset({track.task} if track and not (options and options.open_track) else set())
+    results = [lesson_result(lesson, outcomes, problems.get(lesson.id), not_graded) for lesson in lessons]
     return SubmissionResult(
         submission=str(submission),
         score=round(sum(lesson.score for lesson in results), 2),
