@@ -332,10 +332,10 @@ def lesson_result(
     result = LessonResult(lesson.id, lesson.title, 0.0, lesson.max_score)
     for task in lesson.tasks:
         mine = [outcome for outcome in outcomes if outcome.task == task.id]
-        if task.id in not_graded and not mine:
-            status, score, message = Status.NOT_STARTED, 0.0, "not graded in this run (the teacher's --open-track)"
-        elif file_problem:
+        if file_problem:
             status, score, message = Status.ERROR, 0.0, file_problem
+        elif task.id in not_graded and not mine:
+            status, score, message = Status.NOT_STARTED, 0.0, "not graded in this run (the teacher's --open-track)"
         elif not mine:
             status, score, message = Status.ERROR, 0.0, "no test ran for this task (a broken grader?)"
         else:
