@@ -229,3 +229,27 @@ def test_a_worker_that_cannot_start_is_reported_once_per_lesson(lesson, monkeypa
     with pytest.raises(WorkerCrashed) as second:
         student.fine()
     assert first.value is second.value
+
+
+@pytest.mark.skipif(
+    not os.access("/sys/fs/cgroup/memory", os.W_OK), reason="needs root and cgroup v1's memory controller"
+)
+def test_cgroups_of_graders_that_were_killed_are_swept(tmp_path):
+    from torchcamp.sandbox.confinement import Cgroup
+
+    # A grader killed with SIGKILL leaves its (empty) cgroup behind; the next one removes it.
+    gone_pid = 4_000_000  # above pid_max's ceiling: no process can have it
+    orphan = Path(f"/sys/fs/cgroup/memory/torchcamp-{gone_pid}-deadbeef")
+    orphan.mkdir()
+    mine = Path(f"/sys/fs/cgroup/memory/torchcamp-{os.getpid()}-stillmine")
+    mine.mkdir()
+    try:
+        group = Cgroup.create(256, 16)
+        assert group is not None
+        group.remove()
+        assert not orphan.exists(), "an empty cgroup of a grader that is gone is removed"
+        assert mine.exists(), "the cgroup of a grader that still runs is kept"
+    finally:
+        for directory in (orphan, mine):
+            if directory.exists():
+                directory.rmdir()

@@ -103,6 +103,20 @@ def bubblewrap_arguments(binary: str, readable: list[Path], cuda: bool) -> list[
     return arguments
 
 
+def sweep_orphans(parents: list[Path]) -> None:
+    """Remove the empty cgroups of graders that are gone: a grader killed with SIGKILL cannot
+    remove its own, and each left behind is a directory in the kernel's tree until reboot."""
+    for parent in parents:
+        for directory in parent.glob("torchcamp-*-*"):
+            pid = directory.name.split("-")[1]
+            if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+                continue  # its grader still runs (or the name is not ours)
+            try:
+                directory.rmdir()  # fails, and is left, while any process is still inside
+            except OSError:
+                pass
+
+
 @dataclass
 class Cgroup:
     """One cgroup per sandbox, in each controller (v1) or in the unified tree (v2)."""
@@ -114,6 +128,7 @@ class Cgroup:
         """A fresh cgroup with these limits, or None where this process may not make one."""
         name = f"torchcamp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         unified = (CGROUP_ROOT / "cgroup.controllers").is_file()
+        sweep_orphans([CGROUP_ROOT] if unified else [CGROUP_ROOT / "memory", CGROUP_ROOT / "pids"])
         if unified:
             settings = {
                 CGROUP_ROOT / name: {"memory.max": memory_mb << 20, "memory.swap.max": 0, "pids.max": max_processes}
