@@ -117,15 +117,21 @@ def test_gradescope_results_follow_the_spec(classroom):
 
 
 def test_classroom_results_add_up_as_the_reporter_sums_them(classroom, course):
+    from torchcamp.outputs.classroom import runner_id
+
     encoded = json.loads((classroom["out"] / "classroom" / "s003.json").read_text())
-    payload = json.loads(base64.b64decode(encoded[LESSON]))
-    assert payload["version"] == 1 and payload["max_score"] == course.lesson(LESSON).max_score
-    assert payload["status"] == "fail"
-    assert {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"} <= set(
-        payload["tests"][0]
-    )
+    payloads = {
+        task.id: json.loads(base64.b64decode(encoded[runner_id(task.id)])) for task in course.lesson(LESSON).tasks
+    }
+    for task_id, payload in payloads.items():
+        assert payload["version"] == 1 and payload["max_score"] == course.tasks[task_id].points
+        assert {"name", "status", "score", "message", "test_code", "filename", "line_no", "duration"} <= set(
+            payload["tests"][0]
+        )
+    assert {payload["status"] for payload in payloads.values()} >= {"fail"}
     record = json.loads((classroom["out"] / "results" / "s003.json").read_text())
-    assert sum(test["score"] for test in payload["tests"]) == record["result"]["lessons"][0]["score"]
+    points = sum(test["score"] for payload in payloads.values() for test in payload["tests"])
+    assert points == record["result"]["lessons"][0]["score"]
 
 
 def test_junit_xml_comes_from_pytest(classroom):
@@ -182,19 +188,32 @@ def test_shards_merge_into_one_class(classroom, tmp_path):
     assert (merged / "canvas.csv").read_text() == (classroom["out"] / "canvas.csv").read_text()
 
 
-def test_one_lesson_in_classroom_format(tmp_path):
-    encoded = torchcamp("grade", "solutions", "--lesson", "00", "--format", "classroom").strip()
-    payload = json.loads(base64.b64decode(encoded))
-    assert payload["status"] == "pass" and sum(test["score"] for test in payload["tests"]) == payload["max_score"]
+def classroom_payloads(output: str) -> dict[str, dict]:
+    """The `runner=base64` lines a Classroom step appends to $GITHUB_OUTPUT, decoded."""
+    return {
+        name: json.loads(base64.b64decode(value))
+        for name, value in (line.split("=", 1) for line in output.splitlines() if line)
+    }
 
 
-def test_a_classroom_step_reports_even_when_grading_fails(tmp_path):
+def test_one_lesson_in_classroom_format(tmp_path, course):
+    from torchcamp.outputs.classroom import runner_id
+
+    payloads = classroom_payloads(torchcamp("grade", "solutions", "--lesson", "00", "--format", "classroom"))
+    assert list(payloads) == [runner_id(task.id) for task in course.lesson("00").tasks]
+    for payload in payloads.values():
+        assert payload["status"] == "pass" and sum(test["score"] for test in payload["tests"]) == payload["max_score"]
+
+
+def test_a_classroom_step_reports_even_when_grading_fails(tmp_path, course):
     empty = tmp_path / "empty"
     empty.mkdir()
-    encoded = torchcamp("grade", str(empty), "--lesson", "01", "--format", "classroom").strip()
-    payload = json.loads(base64.b64decode(encoded))
-    assert payload["status"] == "error" and payload["max_score"] == 10
-    assert all(test["score"] == 0 and "no lesson files found" in test["message"] for test in payload["tests"])
+    payloads = classroom_payloads(torchcamp("grade", str(empty), "--lesson", "01", "--format", "classroom"))
+    assert len(payloads) == len(course.lesson("01").tasks)
+    assert sum(payload["max_score"] for payload in payloads.values()) == 10
+    for payload in payloads.values():
+        assert payload["status"] == "error"
+        assert all(test["score"] == 0 and "no lesson files found" in test["message"] for test in payload["tests"])
 
 
 def test_nbgrader_export_reads_the_gradebook(classroom, tmp_path):

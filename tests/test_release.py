@@ -48,13 +48,20 @@ def test_its_pyproject_has_no_teacher_extra_and_runs_the_lessons(edition):
 
 
 def test_the_workflow_grades_each_lesson_and_reports(edition, course):
+    from torchcamp.outputs.classroom import runner_id
+
     workflow = (edition / ".github/workflows/classroom.yml").read_text()
     for lesson in course.lessons:
         assert f"torchcamp grade . --lesson {lesson.id} --format classroom" in workflow
-        assert f'LESSON{lesson.id}_RESULTS: "${{{{ steps.lesson{lesson.id}.outputs.result }}}}"' in workflow
+        for task in lesson.tasks:
+            if task.points:
+                runner = runner_id(task.id)
+                assert f'{runner.upper()}_RESULTS: "${{{{ steps.lesson{lesson.id}.outputs.{runner} }}}}"' in workflow
     assert "classroom-resources/autograding-grading-reporter@v1" in workflow
     assert "    - name: Autograding Reporter\n      if: always()\n" in workflow
-    assert "runners: " + ",".join(f"lesson{lesson.id}" for lesson in course.lessons) in workflow
+    # The final task is graded on the dataset the Install step prepares (tests/test_classroom.py runs the steps).
+    assert f"torchcamp data {course.final.default_dataset}" in workflow
+    assert f"--format classroom --dataset {course.final.default_dataset}" in workflow
 
 
 def test_refuses_to_overwrite(edition, course):

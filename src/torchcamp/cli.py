@@ -113,7 +113,7 @@ def main() -> None:
     "output_format",
     type=click.Choice(["table", "classroom", "gradescope"]),
     default="table",
-    help="'classroom' prints the base64 result GitHub Classroom's reporter reads (one --lesson); "
+    help="'classroom' prints, per task, the line `runner=base64 result` GitHub Classroom's reporter reads; "
     "'gradescope' writes Gradescope's results.json to --json.",
 )
 @click.option(
@@ -187,12 +187,10 @@ def grade(
         result = zero_result(course, Submission(Student("student"), str(submission)), list(lessons) or None, why)
     result.submission = str(submission)
     if output_format == "classroom":
-        from torchcamp.outputs.exports import classroom_results
+        from torchcamp.outputs.classroom import classroom_results, output_lines
 
-        encoded = classroom_results(result)
-        if len(encoded) != 1:
-            raise click.UsageError("--format classroom reports one lesson: add --lesson NN")
-        click.echo(next(iter(encoded.values())))
+        # `name=value` per task, for the step to append to $GITHUB_OUTPUT.
+        click.echo(output_lines(classroom_results(course, result, not layout.has_hidden_material(course))), nl=False)
     else:
         print_grade(result, console)
     if artifacts and result.final:

@@ -15,6 +15,7 @@ from pathlib import Path
 from torchcamp.compat import tomllib
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course
+from torchcamp.outputs.classroom import classroom_workflow
 from torchcamp.student.commands import STUB_COPIES
 
 STUDENT_PARTS = (layout.EXERCISES, "src", "course.toml", "pyproject.toml", ".gitignore")
@@ -79,39 +80,6 @@ def find_leaks(course: Course, out: Path) -> list[str]:
             if line.strip() in secrets:
                 leaks.append(f"{path.relative_to(out)}:{number}: {line.strip()[:80]}")
     return leaks
-
-
-def classroom_workflow(course: Course) -> str:
-    """One grading step per lesson (its points as the runner's max score), then the reporter."""
-    steps, runners, environment = [], [], []
-    for lesson in course.lessons:
-        # Letters and digits only: the reporter rejects the whole list over one id it cannot read.
-        runner = f"lesson{lesson.id}"
-        runners.append(runner)
-        environment.append(f'        {runner.upper()}_RESULTS: "${{{{ steps.{runner}.outputs.result }}}}"')
-        # `--format classroom` prints a payload and exits 0 even when grading breaks (status
-        # error, the reason in each task); should the command itself fail, bash -e fails the step.
-        steps.append(
-            f"    - name: Lesson {lesson.id} ({lesson.max_score} points)\n"
-            f"      id: {runner}\n"
-            f"      run: |\n"
-            f"        result=$(torchcamp grade . --lesson {lesson.id} --format classroom)\n"
-            f'        echo "result=$result" >> "$GITHUB_OUTPUT"\n'
-        )
-    return (
-        "name: Autograding\n"
-        "on: [push, repository_dispatch]\n"
-        "permissions:\n  checks: write\n  actions: read\n  contents: read\n"
-        "jobs:\n  grade:\n    runs-on: ubuntu-latest\n    if: github.actor != 'github-classroom[bot]'\n    steps:\n"
-        "    - uses: actions/checkout@v4\n"
-        "    - uses: actions/setup-python@v5\n      with:\n        python-version: '3.11'\n"
-        "    - name: Install\n      run: pip install -e . && torchcamp data digits-sample\n"
-        + "".join(steps)
-        + "    - name: Autograding Reporter\n      if: always()\n"
-        + "      uses: classroom-resources/autograding-grading-reporter@v1\n      env:\n"
-        + "\n".join(environment)
-        + f"\n      with:\n        runners: {','.join(runners)}\n"
-    )
 
 
 def student_pyproject(text: str) -> str:

@@ -5,21 +5,20 @@
   one column per lesson, a 'Points Possible' row);
 - moodle.csv: Moodle's grade import (an identifier column, then one column per lesson);
 - gradescope/<student>/results.json: Gradescope's autograder results format;
-- classroom/<student>.json: what GitHub Classroom's grader steps would emit, per lesson.
+- classroom/<student>.json: what GitHub Classroom's grader steps would emit, per task (outputs.classroom).
 """
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from torchcamp.course.manifest import Course
 from torchcamp.grading.results import UNPROTECTED, Record, Status, SubmissionResult, write_atomically, write_json
 from torchcamp.grading.submissions import safe_name
+from torchcamp.outputs.classroom import classroom_results
 
 
 def lesson_column(lesson) -> str:
@@ -198,43 +197,13 @@ def gradescope_results(result: SubmissionResult, table: str = "") -> dict:
     return results
 
 
-CLASSROOM_STATUS = {Status.PASSED: "pass", Status.ERROR: "error", Status.TIMEOUT: "error"}  # anything else: "fail"
-
-
-def classroom_results(result: SubmissionResult) -> dict[str, str]:
-    """Per lesson, the base64 `result` a GitHub Classroom grader step sets: the reporter sums
-    each runner's test scores against its max_score."""
-    outputs = {}
-    for lesson in result.lessons:
-        tests = [{
-            "name": f"{task.id} {task.title}",
-            "status": CLASSROOM_STATUS.get(task.status, "fail"),
-            "score": round(task.score, 2),  # the reporter sums these: no 2.0100000000000002
-            "message": task.message,
-            # A command that exists in the student's own repository (it has no graders/).
-            "test_code": f"torchcamp grade . --lesson {lesson.id}",
-            "filename": "",
-            "line_no": 0,
-            "duration": 0,
-        } for task in lesson.tasks]  # fmt: skip
-        statuses = {test["status"] for test in tests}
-        payload = {
-            "version": 1,
-            "status": "pass" if statuses == {"pass"} else ("error" if "error" in statuses else "fail"),
-            "max_score": lesson.max_score,
-            "tests": tests,
-        }
-        outputs[lesson.id] = base64.b64encode(json.dumps(payload).encode()).decode()
-    return outputs
-
-
 def write_platform_results(course: Course, record: Record, out: Path) -> list[Path]:
     """One student's Gradescope results.json and Classroom payloads."""
     name = safe_name(record.student.id)
     gradescope = out / "gradescope" / name / "results.json"
     classroom = out / "classroom" / f"{name}.json"
     write_json(gradescope, gradescope_results(record.result))
-    write_json(classroom, classroom_results(record.result))
+    write_json(classroom, classroom_results(course, record.result))
     return [gradescope, classroom]
 
 
