@@ -82,3 +82,48 @@ def test_a_killed_grader_leaves_no_grading_process_behind(course, make_submissio
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"processes outlived the killed grader: {left}"
+
+
+def test_a_grader_short_of_memory_says_so_instead_of_judging(tmp_path):
+    """Grading in a container with too little memory (Gradescope's default is 768 MB): the OOM
+    killer ends the pytest process, and every task says why rather than looking like 0 earned."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from pathlib import Path
+
+    import pytest
+
+    from helpers import ROOT
+
+    parent = Path("/sys/fs/cgroup/memory")
+    if not os.access(parent, os.W_OK):
+        pytest.skip("needs root and cgroup v1's memory controller")
+    group = parent / f"torchcamp-test-{uuid.uuid4().hex[:8]}"
+    group.mkdir()
+    try:
+        limit = str(350 << 20)  # the CLI fits; a pytest process with torch and hypothesis does not
+        (group / "memory.limit_in_bytes").write_text(limit)
+        if (group / "memory.memsw.limit_in_bytes").exists():
+            (group / "memory.memsw.limit_in_bytes").write_text(limit)
+        record = tmp_path / "grade.json"
+        completed = subprocess.run(
+            [sys.executable, "-m", "torchcamp.cli", "grade", str(ROOT / "solutions"), "--lesson", "00",
+             "--unprotected", "--json", str(record)],
+            preexec_fn=lambda: (group / "cgroup.procs").write_text(str(os.getpid())),
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        for _ in range(100):  # a worker may take a moment to notice its grader is gone
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    tasks = [task for lesson in json.loads(record.read_text())["lessons"] for task in lesson["tasks"]]
+    assert tasks and all(task["status"] == "error" for task in tasks)
+    assert all("out-of-memory killer" in task["message"] and "not judged" in task["message"] for task in tasks)

@@ -26,7 +26,7 @@ from typing import Any
 
 from torchcamp.course import layout
 from torchcamp.course.manifest import Course, Lesson
-from torchcamp.grading import threads
+from torchcamp.grading import oom, threads
 from torchcamp.grading.results import LessonResult, RunResults, Status, SubmissionResult, TaskResult, TestOutcome
 from torchcamp.grading.scoring import task_score, task_status
 from torchcamp.sandbox import confinement
@@ -162,6 +162,8 @@ class GradingRun:
     log: Any
     # Its workers ran without a sandbox: what this machine allows, until the run reports it.
     unprotected: bool = field(default_factory=lambda: confinement.mode() != "bubblewrap")
+    # The OOM killer's count in our own cgroup when it started: a rise means it struck.
+    oom_kills_at_start: int | None = field(default_factory=oom.oom_kills)
 
 
 def run_deadline_s(course: Course, lessons: list[Lesson], options: GradingOptions) -> float:
@@ -195,7 +197,7 @@ def finish(run: GradingRun, deadline_s: float) -> tuple[list[TestOutcome], dict 
         return (
             [],
             None,
-            dict.fromkeys(lesson_ids, f"the grading process was killed ({name}) before it finished these lessons"),
+            dict.fromkeys(lesson_ids, oom.killed_message(name, run.oom_kills_at_start)),
         )
     # pytest's exit codes: 0 all passed, 1 some failed; anything else means the run broke.
     if returncode not in (0, 1) or not text:
