@@ -8,6 +8,7 @@ know, and reuses the previous row's identifier when a cell is blank.
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -81,6 +82,49 @@ def test_canvas_places_every_grade_on_the_intended_student(numeric_class, course
     text = (tmp_path / "canvas.csv").read_text(encoding="utf-8")
     assert canvas_import(text) == {"5001": 3.0, "5003": 5.0, "5004": 7.0}
     assert ",101," not in text and ",103," not in text, "our folder names never go into Canvas's ID column"
+
+
+CANVAS_HEADER_ID = re.compile(r"\A(.*)\s+\((\d+)\)\Z")  # "Name (id)": Canvas's assignment id
+
+
+def canvas_assignments_after_import(text: str, assignments: dict[int, str]) -> dict[int, str]:
+    """Canvas's assignments (id -> name) after importing TEXT's assignment columns: a header
+    with "(id)" updates that assignment; one without is matched by name, else created."""
+    assignments = dict(assignments)
+    for header in next(csv.reader(io.StringIO(text)))[5:]:
+        match = CANVAS_HEADER_ID.match(header)
+        if match and int(match[2]) in assignments:
+            continue  # updates the assignment with that id, whatever it is called now
+        if header not in assignments.values():
+            assignments[max(assignments, default=4100) + 1] = header
+    return assignments
+
+
+def test_canvas_assignment_ids_make_a_second_import_update(numeric_class, course, tmp_path):
+    write_canvas_csv(course, numeric_class, tmp_path / "canvas.csv")
+    first = canvas_assignments_after_import((tmp_path / "canvas.csv").read_text(encoding="utf-8"), {})
+    assert len(first) == len(course.lessons)
+    # The teacher renames the assignments in Canvas, then puts their ids into course.toml.
+    renamed = {assignment: f"PyTorch lab {number}" for number, assignment in enumerate(first)}
+    ids = {lesson.id: assignment for lesson, assignment in zip(course.lessons, first, strict=True)}
+    with_ids = course.model_copy(update={"lms": course.lms.model_copy(update={"canvas_assignment_ids": ids})})
+    write_canvas_csv(with_ids, numeric_class, tmp_path / "canvas.csv")
+    second = (tmp_path / "canvas.csv").read_text(encoding="utf-8")
+    assert canvas_assignments_after_import(second, renamed) == renamed, "updated, not duplicated"
+    assert canvas_import(second) == {"5001": 3.0, "5003": 5.0, "5004": 7.0}
+    # Without the ids the renamed assignments would be duplicated: the reason to record them.
+    write_canvas_csv(course, numeric_class, tmp_path / "canvas.csv")
+    again = canvas_assignments_after_import((tmp_path / "canvas.csv").read_text(encoding="utf-8"), renamed)
+    assert len(again) == 2 * len(course.lessons)
+
+
+def test_canvas_assignment_ids_must_name_lessons(course):
+    from pydantic import ValidationError
+
+    data = course.model_dump()
+    data["lms"]["canvas_assignment_ids"] = {"42": 4101}
+    with pytest.raises(ValidationError, match=r"canvas_assignment_ids names unknown lessons \['42'\]"):
+        type(course).model_validate({**data, "root": course.root})
 
 
 def test_canvas_refuses_a_class_it_cannot_place(numeric_class, course, tmp_path):

@@ -169,6 +169,9 @@ class Lms(_Strict):
 
     # Moodle's import maps one identity column: the user's ID number (roster sis_user_id) or email.
     moodle_identity: Literal["idnumber", "email"] = "idnumber"
+    # Lesson id -> Canvas assignment id, once the first import has made the assignments: the
+    # column then reads "Name (id)" and a later import updates that assignment, renamed or not.
+    canvas_assignment_ids: dict[str, Annotated[int, Field(gt=0)]] = {}
 
 
 class CourseInfo(_Strict):
@@ -209,6 +212,9 @@ class Course(_Strict):
             unknown = [task for task in self.final.tier_tasks if task not in tasks]
             if unknown:
                 raise ValueError(f"final.tier_tasks names unknown tasks {unknown}")
+        unknown = sorted(set(self.lms.canvas_assignment_ids) - seen)
+        if unknown:
+            raise ValueError(f"lms.canvas_assignment_ids names unknown lessons {unknown}")
         earlier: set[str] = set()
         for lesson in self.lessons:
             for task in lesson.tasks:

@@ -25,6 +25,14 @@ def lesson_column(lesson) -> str:
     return f"torchcamp {lesson.id} {lesson.title}"
 
 
+def canvas_column(course: Course, lesson) -> str:
+    """Canvas reads a header ending in "(digits)" as its assignment id: with the id (course.toml
+    `[lms] canvas_assignment_ids`) a second import updates that assignment even after a rename;
+    without one it matches by name, and a column whose name it does not know becomes a new one."""
+    known = course.lms.canvas_assignment_ids.get(lesson.id)
+    return f"{lesson_column(lesson)} ({known})" if known else lesson_column(lesson)
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -122,7 +130,7 @@ def write_canvas_csv(course: Course, records: list[Record], path: Path) -> None:
         "SIS User ID",
         "SIS Login ID",
         "Section",
-        *(lesson_column(lesson) for lesson in course.lessons),
+        *(canvas_column(course, lesson) for lesson in course.lessons),
     ]
     rows = [["Points Possible", "", "", "", "", *(lesson.max_score for lesson in course.lessons)]]
     for record in records:
