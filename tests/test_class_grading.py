@@ -301,6 +301,52 @@ def test_git_repositories_are_cloned_and_force_regrades(tmp_path):
     assert "eve: 10 / 10\n" in forced and "unchanged" not in forced
 
 
+def test_a_bare_repository_given_as_a_path_is_cloned(tmp_path):
+    from torchcamp.grading.submissions import open_submissions
+
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "solutions" / "01_tensors", work / "exercises" / "01_tensors")
+    for command in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=eve", "-c", "user.email=eve@example.org", "commit", "-qm", "work"],
+    ):
+        subprocess.run(["git", *command], cwd=work, check=True, capture_output=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(tmp_path / "eve.git")], check=True)
+    (submission,) = open_submissions([str(tmp_path / "eve.git")], tmp_path / "scratch")
+    assert not submission.problem and submission.student.id == "eve"
+    assert (submission.path / "exercises" / "01_tensors" / "tensors.py").is_file(), "the work tree, not git's store"
+
+
+def test_a_failed_clone_names_the_submission_not_a_scratch_folder(tmp_path):
+    from torchcamp.grading.submissions import open_submissions
+
+    (submission,) = open_submissions([f"file://{tmp_path}/nobody.git"], tmp_path / "scratch")
+    assert submission.path is None and "git clone failed" in submission.problem
+    assert str(tmp_path / "scratch") not in submission.problem and "nobody.git" in submission.problem
+
+
+def test_archive_noise_is_ignored_at_every_level(tmp_path):
+    import zipfile
+
+    from torchcamp.grading.submissions import open_submissions
+
+    archive = tmp_path / "li.zip"
+    tensors = (ROOT / "solutions" / "01_tensors" / "tensors.py").read_text()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("mywork/exercises/01_tensors/tensors.py", tensors)
+        for noise in (".DS_Store", "Thumbs.db", "__MACOSX/._mywork", "mywork/.DS_Store",
+                      "mywork/exercises/01_tensors/._tensors.py", "mywork/exercises/Thumbs.db"):  # fmt: skip
+            bundle.writestr(noise, b"\x00\x05\x16\x07")
+    (submission,) = open_submissions([str(archive)], tmp_path / "scratch")
+    assert not submission.problem and submission.path.name == "mywork", "the one folder beside the noise"
+    left = sorted(path.name for path in submission.path.rglob("*") if path.is_file())
+    assert left == ["tensors.py"]
+    out = tmp_path / "out"
+    graded = torchcamp("class", "grade", str(archive), "--out", str(out), "--lesson", LESSON)
+    assert "li: 10 / 10" in graded
+
+
 def test_a_killed_run_resumes_without_losing_or_duplicating(classroom, tmp_path):
     import signal
     import time

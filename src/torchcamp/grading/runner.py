@@ -29,6 +29,7 @@ from torchcamp.course.manifest import Course, Lesson
 from torchcamp.grading import oom, threads
 from torchcamp.grading.results import LessonResult, RunResults, Status, SubmissionResult, TaskResult, TestOutcome
 from torchcamp.grading.scoring import task_score, task_status
+from torchcamp.grading.submissions import is_noise
 from torchcamp.sandbox import confinement
 
 
@@ -80,9 +81,6 @@ def lessons_directory(submission: Path) -> Path:
     return submission
 
 
-IGNORED_UPLOAD_ENTRIES = ("__MACOSX", ".DS_Store")  # what archivers add next to a student's folder
-
-
 def submission_layout(course: Course, submission: Path) -> tuple[Path, bool]:
     """Where SUBMISSION's lesson files are, and whether they lie flat (setup_check.py, tensors.py, …
     side by side, as students upload files to Gradescope) instead of in lesson folders. The
@@ -94,7 +92,7 @@ def submission_layout(course: Course, submission: Path) -> tuple[Path, bool]:
             return folder, False
         if any((folder / lesson.filename).is_file() for lesson in course.lessons):
             return folder, True
-        entries = [e for e in folder.iterdir() if not e.name.startswith(".") and e.name not in IGNORED_UPLOAD_ENTRIES]
+        entries = [e for e in folder.iterdir() if not e.name.startswith(".") and not is_noise(e.name)]
         if len(entries) != 1 or not entries[0].is_dir() or entries[0].is_symlink():
             break
         folder = lessons_directory(entries[0])

@@ -94,6 +94,14 @@ def submission_name(source: str) -> str:
     return name
 
 
+# What archivers and file managers add beside a student's files: never part of a submission.
+NOISE_NAMES = frozenset({"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+def is_noise(name: str) -> bool:
+    return name in NOISE_NAMES or name.startswith("._")  # ._name: a Mac's AppleDouble copy
+
+
 def unpack_zip(archive: Path, target: Path) -> Path:
     with zipfile.ZipFile(archive) as bundle:
         members = bundle.infolist()
@@ -101,10 +109,17 @@ def unpack_zip(archive: Path, target: Path) -> Path:
             raise ValueError(f"holds more than {MAX_FILES:,} files; zip the exercises folder only")
         if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
             raise ValueError(f"unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
-        bundle.extractall(target)  # extractall drops absolute paths and '..' components
-    entries = [entry for entry in target.iterdir() if not entry.name.startswith("__MACOSX")]
+        # extractall drops absolute paths and '..' components; noise is left in the archive.
+        bundle.extractall(target, [member for member in members if not any(map(is_noise, Path(member.filename).parts))])
+    entries = list(target.iterdir())
     # A zip of a folder holds that one folder: grade what is inside it.
     return entries[0] if len(entries) == 1 and entries[0].is_dir() else target
+
+
+def is_bare_repository(path: Path) -> bool:
+    """`student.git/` with HEAD, objects/ and refs/: its files are in git's object store, so it
+    is cloned; a folder with a work tree is graded as the student left it."""
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
 
 
 def clone(source: str, target: Path) -> Path:
@@ -116,7 +131,9 @@ def clone(source: str, target: Path) -> Path:
         check=False,
     )
     if completed.returncode != 0:
-        raise ValueError(f"git clone failed: {completed.stderr.strip()[-300:]}")
+        # git names the scratch folder, which is gone after the run: name the submission instead.
+        why = completed.stderr.strip().replace(str(target), source)[-300:]
+        raise ValueError(f"git clone failed: {why}")
     return target
 
 
@@ -127,9 +144,9 @@ def open_submission(source: str, student: Student, scratch: Path) -> Submission:
             if not path.is_file():
                 raise ValueError("no such file")
             opened = unpack_zip(path, scratch / f"zip-{safe_name(student.id)}")
-        elif path.is_dir():
+        elif path.is_dir() and not is_bare_repository(path):
             opened = path.resolve()
-        elif source.endswith(".git") or "://" in source or source.startswith("git@"):
+        elif path.is_dir() or source.endswith(".git") or "://" in source or source.startswith("git@"):
             opened = clone(source, scratch / f"git-{safe_name(student.id)}")
         else:
             raise ValueError("no such file or directory")
