@@ -110,3 +110,21 @@ def test_a_flat_upload_is_graded_like_the_exercises_layout(course, tmp_path):
     (flat / lesson.filename).write_bytes((ROOT / "solutions" / lesson.directory / lesson.filename).read_bytes())
     result = grade(course, flat, [lesson.id], GradingOptions())
     assert result.lessons[0].score == result.lessons[0].max_score > 0, result.lessons[0]
+
+
+def test_setup_installs_cpu_wheels_of_the_tested_torch_before_the_course(course, tmp_path):
+    from importlib.metadata import version
+
+    bundle = tmp_path / "autograder.zip"
+    build_autograder(course, bundle, dataset="mnist")
+    with zipfile.ZipFile(bundle) as archive:
+        setup = archive.read("setup.sh").decode()
+        run = archive.read("run_autograder").decode()
+    assert subprocess.run(["bash", "-n"], input=setup, text=True, check=False).returncode == 0
+    torch_line = next(line for line in setup.splitlines() if "--index-url" in line and "==" in line)
+    assert "download.pytorch.org/whl/cpu" in setup and "TORCHCAMP_TORCH_INDEX" in setup
+    assert f"'torch=={version('torch').split('+')[0]}'" in torch_line
+    assert f"'torchvision=={version('torchvision').split('+')[0]}'" in torch_line
+    # torch first: installing the course then finds it and pulls no CUDA build.
+    assert setup.index(torch_line) < setup.index('pip" install --quiet "$ROOT/source"')
+    assert "--jobs 1" in run and "--device cpu" in run
