@@ -164,6 +164,13 @@ BAD_RESULTS = {
         "at result['state_dict']['linear1.weight']: a tensor of shape (1073741824,)",
     ),
 }
+# Trains on past its budget in the graded run (called without epochs=); the graders' short
+# checks (which pass epochs=) get the reference's training.
+IGNORES_ITS_BUDGET = (
+    "\n\n_trained = train\n\n\ndef train(*args, **kwargs):\n"
+    "    if 'epochs' in kwargs:\n        return _trained(*args, **kwargs)\n"
+    "    while True:\n        time.sleep(1)\n"
+)
 NO_OPEN_TRACK = '\n\ndef train_open(*args, **kwargs):\n    raise NotImplementedError("TODO 08.open_track")\n'
 SAYS_ZERO = (
     "\n\nclass _SaysZero(nn.Module):\n    def forward(self, x):\n        return torch.zeros(len(x), 10)\n\n\n"
@@ -179,7 +186,11 @@ def graded_class(tmp_path_factory):
     data = require_dataset("digits-sample")
     root = tmp_path_factory.mktemp("final-class")
     reference = solution_source(course, "08")
-    scripts = {"convnet": reference, "says_zero": reference + SAYS_ZERO}
+    scripts = {
+        "convnet": reference,
+        "says_zero": reference + SAYS_ZERO,
+        "ignores_its_budget": reference + IGNORES_ITS_BUDGET + NO_OPEN_TRACK,
+    }
     for name, (before, after) in MISTAKES.items():
         assert before in reference, name
         scripts[name] = reference.replace(before, after) + NO_OPEN_TRACK
@@ -221,6 +232,15 @@ def test_each_training_mistake_gets_its_diagnosis(graded_class):
     # Every student of the run got the same calibrated budget, measured once.
     calibrations = {json.dumps(r["final"]["calibration"]) for r in graded_class["records"].values() if r["final"]}
     assert len(calibrations) == 1
+
+
+def test_a_run_still_training_at_its_deadline_says_so(graded_class):
+    tasks = tasks_of(graded_class["records"]["ignores_its_budget"])
+    for tier in ("08.script", "08.tier_1", "08.tier_2", "08.tier_3"):  # the script's checks read the run too
+        assert tasks[tier]["status"] == "timeout" and tasks[tier]["score"] == 0
+        message = tasks[tier]["message"]
+        assert "still training after" in message and "train() must stop by itself" in message, message
+        assert "infinite loop" not in message
 
 
 def test_a_run_the_budget_stopped_says_so(course, make_submission):
@@ -271,3 +291,6 @@ def test_the_open_track_is_judged_on_predictions_and_ranked(course, graded_class
     assert tasks_of(graded_class["records"]["no_optimizer_step"])["08.open_track"]["status"] == "not_started"
     board = (graded_class["out"] / "leaderboard.html").read_text(encoding="utf-8")
     assert board.index("convnet") < board.index("says_zero"), "ranked by accuracy"
+    fastest = board[board.index("Fastest to each tier") :]
+    assert f"tier 1 (≥ {tiers[0]}%): convnet ({runs['convnet']['seconds']:.1f} s)" in fastest
+    assert "says_zero" not in fastest, "a run that reached no tier is on no tier's list"

@@ -43,7 +43,27 @@ def leaderboard_html(course: Course, runs: list[tuple[Record, dict]]) -> str:
             f"<h2>{html.escape(device)}</h2><table><tr><th>#</th><th>student</th><th>test accuracy (95% interval)</th>"
             f"<th>training time</th><th>tiers reached</th><th>dataset</th></tr>{rows}</table>"
         )
+        parts.append(time_to_tiers(ranked))
     return page("torchcamp open track", "\n".join(parts))
+
+
+def time_to_tiers(ranked: list[tuple[Record, dict]]) -> str:
+    """Per tier, the runs that reached it, fastest first: the grader sees a run's accuracy only
+    once its training has ended, so a run's time to a tier is its whole training time."""
+    tiers = sorted({tier for _, run in ranked for tier in range(1, len(run["tiers"]) + 1)})
+    items = []
+    for tier in tiers:
+        reached = sorted(
+            ((record, run) for record, run in ranked if tier in run["tiers_reached"]),
+            key=lambda pair: pair[1]["seconds"],
+        )
+        needed = next(run["tiers"][tier - 1] for _, run in ranked if len(run["tiers"]) >= tier)
+        names = ", ".join(
+            f"{html.escape(record.student.name or record.student.id)} ({run['seconds']:.1f} s)"
+            for record, run in reached
+        )
+        items.append(f"<li>tier {tier} (≥ {needed}%): {names or 'nobody yet'}</li>")
+    return f"<h3>Fastest to each tier (whole training time of the runs that reached it)</h3><ul>{''.join(items)}</ul>"
 
 
 def write_leaderboard(course: Course, records: list[Record], out: Path) -> list[Path]:
