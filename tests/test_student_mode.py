@@ -139,6 +139,18 @@ def test_a_failure_is_one_short_block_without_engine_frames(student_repo):
     assert "site-packages" in detailed or "src/torchcamp" in detailed, "--tb=long brings the traceback back"
 
 
+def test_a_bare_assert_shows_the_values_not_the_engine(student_repo):
+    use_solution(
+        student_repo,
+        "07_train_eval",
+        "train_eval",
+        lambda s: s.replace("    return correct / seen\n", "    return correct / seen + 0.01\n"),
+    )
+    output = run_pytest(student_repo, "exercises/07").stdout
+    assert "assert 0.51 == 0.5" in output, output
+    assert "object at 0x" not in output and "LocalStudent" not in output, output
+
+
 def test_tasks_are_listed_in_course_order(student_repo):
     output = run_pytest(student_repo, "exercises/02").stdout
     order = [line.split()[1] for line in output.splitlines() if line.startswith("  TODO ")]

@@ -35,6 +35,13 @@ MUTANTS = [
         mistake="graph_recorded",
     ),
     Mutant("07.evaluate", "never switches to eval mode", "    model.eval()\n", "", mistake="training_mode"),
+    Mutant(
+        "07.evaluate",
+        "returns a percentage",
+        "    return correct / seen\n",
+        "    return 100 * correct / seen\n",
+        mistake="percentage",
+    ),
     Mutant("07.evaluate", "counts only the last batch", "correct += ", "correct = "),
     Mutant(
         "07.generalization_gap",

@@ -71,11 +71,18 @@ def describe(error: BaseException) -> str:
         text = str(leaf).strip() or type(leaf).__name__
         if isinstance(leaf, AssertionError) and "\nassert " in text:
             text = text.split("\nassert ", 1)[0]  # pytest's introspection of the test's own expression
+        elif isinstance(leaf, AssertionError):
+            # A bare `assert theirs == expected`: keep that line, drop pytest's "+ where …" lines,
+            # which show the test's internals (`<LocalStudent object at 0x…>.run`, torch's builtins).
+            text = "\n".join(line for line in text.splitlines() if not INTROSPECTION.match(line))
         if not isinstance(leaf, (AssertionError, StudentCodeProblem)):
             text = f"{type(leaf).__name__}: {text}"
         parts.append(text)
         parts.extend(counterexample(note) for note in getattr(leaf, "__notes__", []) if "(" in note and "=" in note)
     return "\n".join(part for part in parts if part)[:MAX_MESSAGE_CHARS]
+
+
+INTROSPECTION = re.compile(r"\s*\+\s+(where|and)\b")
 
 
 def counterexample(note: str) -> str:

@@ -96,6 +96,11 @@ def problem_from_error(payload: dict) -> StudentCodeProblem:
 class RemoteStudent:
     """A lesson module living in a sandboxed worker; `student.fn(*args)` calls into it."""
 
+    def __repr__(self) -> str:
+        # Whatever prints it (an assertion's introspection, a note) names the student's file,
+        # never an address in this process.
+        return f"<your {self._module_path.name}>"
+
     def __init__(self, module_path: Path, settings: SandboxSettings) -> None:
         self._module_path = module_path
         self._settings = settings
