@@ -16,7 +16,8 @@ from torchvision import datasets
 
 # The dataset classes the grader may ask for; all share MNIST's format (28x28 grey, 10 classes).
 DATASETS = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST, "digits-sample": datasets.MNIST}
-# The grader feeds test images normalized with these constants: train on the same scale.
+# Given, not a task: the grader normalizes the test images with these two numbers (its own
+# copy of them, so renaming or inlining them here costs nothing): train on the same scale.
 MEAN, STD = 0.1307, 0.3081
 
 
