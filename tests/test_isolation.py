@@ -2,6 +2,8 @@
 
 from torchcamp.grading.runner import GradingOptions, grade
 
+from helpers import processes_with
+
 SYNTAX_ERROR = "def elementwise_product(a, b)\n    return a * b\n"
 LOOPS_AT_IMPORT = "while True:\n    pass\n"
 EXITS_AT_IMPORT = "import os\nos._exit(0)\n"
@@ -29,21 +31,6 @@ def test_broken_lessons_cost_only_their_own_points(course, make_submission):
     assert "os._exit" in lessons["04"].tasks[0].message
 
 
-def processes_with(marker: str) -> list[int]:
-    """Process ids whose environment carries MARKER (this machine's /proc)."""
-    from pathlib import Path
-
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker.encode() in (entry / "environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 def test_a_killed_grader_leaves_no_grading_process_behind(course, make_submission, tmp_path):
     import os
     import signal
@@ -68,17 +55,17 @@ def test_a_killed_grader_leaves_no_grading_process_behind(course, make_submissio
     )
     try:
         deadline = time.monotonic() + 120
-        while len(processes_with(marker)) < 2 and time.monotonic() < deadline:  # the CLI and its pytest
+        while len(processes_with(marker, "environ")) < 2 and time.monotonic() < deadline:  # the CLI and its pytest
             time.sleep(0.5)
-        assert len(processes_with(marker)) >= 2, "the grading process never started"
+        assert len(processes_with(marker, "environ")) >= 2, "the grading process never started"
         time.sleep(3)  # into the student's call
     finally:
         grader.send_signal(signal.SIGKILL)
         grader.wait()
     deadline = time.monotonic() + 30
-    while processes_with(marker) and time.monotonic() < deadline:
+    while processes_with(marker, "environ") and time.monotonic() < deadline:
         time.sleep(0.5)
-    left = processes_with(marker)
+    left = processes_with(marker, "environ")
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"processes outlived the killed grader: {left}"

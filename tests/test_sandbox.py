@@ -20,6 +20,8 @@ from torchcamp.sandbox.errors import (
 )
 from torchcamp.sandbox.remote import RemoteStudent, SandboxSettings
 
+from helpers import processes_with
+
 SETTINGS = SandboxSettings(call_timeout_s=3, memory_mb=4096, output_mb=1)
 
 
@@ -152,19 +154,6 @@ def test_flooding_stdout_neither_blocks_nor_fills_the_disk(lesson):
         student.flood()
 
 
-def processes_running(token: str) -> list[int]:
-    """Host pids whose command line holds TOKEN (pids inside a sandbox mean nothing out here)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if token.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
-
-
 def test_children_and_daemons_die_with_the_worker(lesson):
     token = f"{os.getpid()}{time.monotonic_ns() % 10**6}.5"  # a unique `sleep` argument to look for
     student = lesson(f"""
@@ -181,14 +170,14 @@ def test_children_and_daemons_die_with_the_worker(lesson):
     """)
     assert student.spawn()
     deadline = time.monotonic() + 5
-    while len(processes_running(token)) < 2 and time.monotonic() < deadline:
+    while len(processes_with(token)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(processes_running(token)) == 2, "the test's processes did not start"
+    assert len(processes_with(token)) == 2, "the test's processes did not start"
     student.close()
     deadline = time.monotonic() + 5
-    while processes_running(token) and time.monotonic() < deadline:
+    while processes_with(token) and time.monotonic() < deadline:
         time.sleep(0.05)
-    survivors = processes_running(token)
+    survivors = processes_with(token)
     for pid in survivors:
         os.kill(pid, 9)
     assert not survivors, "a process started by student code outlived its worker"
