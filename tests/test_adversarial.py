@@ -24,8 +24,8 @@ import pytest
 from torchcamp.grading.submissions import RosterError, open_submissions
 from torchcamp.sandbox import confinement
 
-from helpers import ROOT, require_dataset, solution_source
-from test_sandbox import processes_running
+from helpers import ROOT, processes_with, require_dataset, solution_source
+
 
 ATTACKS = Path(__file__).parent / "adversarial"
 SECRET = "teacher-token-6f1c"  # in the grader's environment; must never leave it
@@ -176,9 +176,9 @@ def hostile_class(tmp_path_factory, listener):
         "token": token,
         "course_changed": course_snapshot() != before,
         "classmate_changed": classmate_file.read_bytes() != classmate_before,
-        "survivors": processes_running(token),
+        "survivors": processes_with(token),
     }
-    for pid in processes_running(token):
+    for pid in processes_with(token):
         os.kill(pid, 9)
 
 
