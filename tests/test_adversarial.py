@@ -26,7 +26,6 @@ from torchcamp.sandbox import confinement
 
 from helpers import ROOT, processes_with, require_dataset, solution_source
 
-
 ATTACKS = Path(__file__).parent / "adversarial"
 SECRET = "teacher-token-6f1c"  # in the grader's environment; must never leave it
 
