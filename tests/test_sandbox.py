@@ -20,8 +20,6 @@ from torchcamp.sandbox.errors import (
 )
 from torchcamp.sandbox.remote import RemoteStudent, SandboxSettings
 
-from helpers import processes_with
-
 SETTINGS = SandboxSettings(call_timeout_s=3, memory_mb=4096, output_mb=1)
 
 
@@ -155,6 +153,9 @@ def test_flooding_stdout_neither_blocks_nor_fills_the_disk(lesson):
 
 
 def test_children_and_daemons_die_with_the_worker(lesson):
+    # Imported here: this file's text is sent to the worker as the probes' module, where tests/ is not.
+    from helpers import processes_with
+
     token = f"{os.getpid()}{time.monotonic_ns() % 10**6}.5"  # a unique `sleep` argument to look for
     student = lesson(f"""
         import os

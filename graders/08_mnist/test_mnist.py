@@ -86,29 +86,28 @@ def still_training(function: str, budget_s: float, device: str) -> WorkerTimeout
     )
 
 
+def train_watched(student, probe, function: str, final_task, budget_s: float, tmp_path_factory):
+    """(PROBE's answer, whether the test split was opened): the worker sees the training split
+    only; the test split it finds there is one blank image, and opening it is seen from here,
+    through the kernel, whatever the worker does. The call is timed here."""
+    view = write_training_split_view(final_task.data_root, final_task.dataset, tmp_path_factory.mktemp("training"))
+    with OpenWatch(sorted(view.rglob("t10k-*"))) as watch:
+        try:
+            answer = student.run_with_deadline(
+                training_deadline(budget_s), probe, str(view), final_task.dataset, final_task.device, budget_s
+            )
+        except WorkerTimeout:
+            raise still_training(function, budget_s, final_task.device) from None
+        return answer, watch.opened()
+
+
 def final_run(student, reference, final_task, record_final, tmp_path_factory) -> dict:
     key = (final_task.dataset, final_task.device)
     if key not in _runs:
         try:
-            # The worker sees the training split only; the test split it finds there is one blank
-            # image. Opening it is seen from here, through the kernel, whatever the worker does.
-            view = write_training_split_view(
-                final_task.data_root, final_task.dataset, tmp_path_factory.mktemp("training-split")
+            run, opened = train_watched(
+                student, probes.train, "train()", final_task, final_task.budget_s, tmp_path_factory
             )
-            held_back = sorted(view.rglob("t10k-*"))
-            with OpenWatch(held_back) as watch:
-                try:
-                    run = student.run_with_deadline(
-                        training_deadline(final_task.budget_s),
-                        probes.train,
-                        str(view),
-                        final_task.dataset,
-                        final_task.device,
-                        final_task.budget_s,
-                    )
-                except WorkerTimeout:
-                    raise still_training("train()", final_task.budget_s, final_task.device) from None
-                opened = watch.opened()
             run["test_split_opened"] = None if opened is None else bool(opened)
             run["seconds"] = round(student.last_call_seconds, 2)  # measured here, never in the worker
             model = reference.Net()
@@ -297,20 +296,9 @@ def test_open_track_predictions_reach_its_first_tier(
     and answers with one predicted class per image; the grader counts the right ones."""
     if not final_task.open_track:
         pytest.skip(tr("the open track is not graded in this run", "这次运行不评开放赛道"))
-    view = write_training_split_view(final_task.data_root, final_task.dataset, tmp_path_factory.mktemp("open-track"))
-    with OpenWatch(sorted(view.rglob("t10k-*"))) as watch:
-        try:
-            student.run_with_deadline(
-                training_deadline(final_task.open_budget_s),
-                probes.open_train,
-                str(view),
-                final_task.dataset,
-                final_task.device,
-                final_task.open_budget_s,
-            )
-        except WorkerTimeout:
-            raise still_training("train_open()", final_task.open_budget_s, final_task.device) from None
-        opened = watch.opened()
+    _, opened = train_watched(
+        student, probes.open_train, "train_open()", final_task, final_task.open_budget_s, tmp_path_factory
+    )
     seconds = round(student.last_call_seconds, 2)  # measured here
     images, labels = load_idx_tensors(final_task.data_root, final_task.dataset, train=False)
     predicted = student.run_with_deadline(
